@@ -1,0 +1,1 @@
+"""Conductor: Python worker SDK for the Conductor workflow engine."""
