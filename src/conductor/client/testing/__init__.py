@@ -1,0 +1,1 @@
+"""A local, in-memory Conductor server for developing and testing workers."""
