@@ -4,6 +4,9 @@ A model declares its fields once, in ``swagger_types`` (attribute -> type string
 ``attribute_map`` (attribute -> JSON key).  This base turns each field into a property over
 ``_<field>``, validates enumerated fields, and gives the generated-client conveniences:
 ``to_dict`` (snake_case keys), ``to_str``, ``__repr__`` and value equality.
+
+Models are built in hot paths (every polled task, every result), so the per-class work is
+done once in ``__init_subclass__`` and ``_init_fields`` only copies values.
 """
 
 from __future__ import annotations
@@ -11,25 +14,53 @@ from __future__ import annotations
 import enum
 import pprint
 from collections.abc import Iterable, Mapping
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable, ClassVar, TypeVar
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def coerce_enum(enum_cls: type[_E], field: str, value: Any) -> _E | None:
+    """Return ``value`` as a member of ``enum_cls``; a member's name is accepted too.
+
+    Raises:
+        ValueError: ``value`` is neither a member nor the name of one.
+    """
+    if value is None or isinstance(value, enum_cls):
+        return value
+    try:
+        return enum_cls[value]
+    except (KeyError, TypeError):
+        names = [member.name for member in enum_cls]
+        raise ValueError(
+            f"Invalid value for `{field}` ({value!r}), must be one of {names}"
+        ) from None
 
 
 def _field_property(name: str, allowed: frozenset[str] | None) -> property:
     private = "_" + name
 
     def getter(self: Model) -> Any:
-        return getattr(self, private, None)
+        return self.__dict__.get(private)
 
     def setter(self: Model, value: Any) -> None:
         if allowed is not None and value is not None:
             key = value.name if isinstance(value, enum.Enum) else value
-            if key not in allowed:
+            if not isinstance(key, str) or key not in allowed:
                 raise ValueError(
                     f"Invalid value for `{name}` ({value!r}), must be one of {sorted(allowed)}"
                 )
-        setattr(self, private, value)
+        self.__dict__[private] = value
 
+    # Marks a plain field stored in ``__dict__["_<name>"]``; ApiClient's codec reads the flag
+    # to read and write such fields without going through the property.
+    getter._generated = True  # type: ignore[attr-defined]
     return property(getter, setter, doc=f"The {name} of this model.")
+
+
+def _is_custom_accessor(cls: type, name: str) -> bool:
+    """True when the model (or a parent model) wrote its own property for ``name``."""
+    existing = getattr(cls, name, None)
+    return isinstance(existing, property) and not getattr(existing.fget, "_generated", False)
 
 
 class Model:
@@ -38,22 +69,47 @@ class Model:
     swagger_types: ClassVar[dict[str, str]] = {}
     attribute_map: ClassVar[dict[str, str]] = {}
     # Fields whose value must be one of a fixed set of names (enums on the server side).
-    allowed_values: ClassVar[dict[str, Iterable[str]]] = {}
+    allowed_values: ClassVar[Mapping[str, Iterable[str]]] = {}
+
+    # Computed once per class by __init_subclass__.
+    _unset_fields: ClassVar[dict[str, None]] = {}
+    _plain_fields: ClassVar[tuple[tuple[str, str], ...]] = ()
+    _checked_fields: ClassVar[tuple[str, ...]] = ()
+
+    discriminator: Any
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        plain: list[tuple[str, str]] = []
+        checked: list[str] = []
         for name in cls.swagger_types:
-            if isinstance(cls.__dict__.get(name), property):
-                continue  # the model wrote its own accessor
+            if _is_custom_accessor(cls, name):
+                checked.append(name)
+                continue
             allowed = cls.allowed_values.get(name)
             setattr(cls, name, _field_property(name, frozenset(allowed) if allowed else None))
+            if allowed:
+                checked.append(name)
+            else:
+                plain.append((name, "_" + name))
+        cls._unset_fields = {"_" + name: None for name in cls.swagger_types}
+        cls._plain_fields = tuple(plain)
+        cls._checked_fields = tuple(checked)
 
     def _init_fields(self, values: Mapping[str, Any]) -> None:
-        """Set every declared field: None first, then the given values through the setters."""
-        for name in self.swagger_types:
-            setattr(self, "_" + name, None)
-        self.discriminator = None
-        for name in self.swagger_types:
+        """Set every declared field: None first, then the given non-None values.
+
+        Fields with validation or a hand-written accessor go through their setter; the
+        rest are stored directly, which keeps construction cheap.
+        """
+        state = self.__dict__
+        state.update(self._unset_fields)
+        state["discriminator"] = None
+        for name, private in self._plain_fields:
+            value = values.get(name)
+            if value is not None:
+                state[private] = value
+        for name in self._checked_fields:
             value = values.get(name)
             if value is not None:
                 setattr(self, name, value)
@@ -63,6 +119,7 @@ class Model:
         return {name: _to_plain(getattr(self, name)) for name in self.swagger_types}
 
     def to_str(self) -> str:
+        """Return the pretty-printed ``to_dict()``."""
         return pprint.pformat(self.to_dict())
 
     def __repr__(self) -> str:

@@ -1,0 +1,1 @@
+"""Settings objects that a :class:`Configuration` or the worker runtime takes."""

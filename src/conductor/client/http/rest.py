@@ -1,0 +1,565 @@
+"""HTTP transport: one pooled ``requests.Session`` per client, and the error types.
+
+Every request has a bounded timeout. Transport failures (refused, reset, timed out, TLS) are
+turned into :class:`ApiException` with ``status=0`` in exactly one place,
+:func:`_transport_error`; HTTP error statuses become :class:`ApiException`, or
+:class:`AuthorizationException` for 401/403. Messages name the method, URL and cause, never
+credentials.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import weakref
+from typing import TYPE_CHECKING, Any, Union
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from conductor.client.configuration.configuration import Configuration
+
+logger = logging.getLogger(__name__)
+
+# Seconds, or a (connect, read) pair, as requests takes them.
+Timeout = Union[float, "tuple[float, float]"]
+
+# RFC 9110 idempotent methods: the only ones retried after the request may have been sent.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+_SNIPPET_CHARS = 300
+
+
+class RESTResponse:
+    """A received HTTP response: ``status``, ``reason``, ``headers`` and the raw ``data``.
+
+    Args:
+        resp: The ``requests.Response`` (kept as ``resp``).
+    """
+
+    def __init__(self, resp: requests.Response) -> None:
+        self.resp = resp
+        self.status: int = resp.status_code
+        self.reason: str = resp.reason or ""
+        self.headers: Mapping[str, str] = resp.headers
+        self.data: bytes = resp.content or b""
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The body decoded with the declared charset, else UTF-8."""
+        if self._text is None:
+            self._text = _decode_body(self.data, self.headers.get("Content-Type", ""), self.resp)
+        return self._text
+
+    @property
+    def content_type(self) -> str:
+        """The media type of the body, lower-case, without parameters."""
+        return self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+
+    def getheaders(self) -> Mapping[str, str]:
+        """Return the response headers (case-insensitive mapping)."""
+        return self.headers
+
+    def getheader(self, name: str, default: str | None = None) -> str | None:
+        """Return one response header, or ``default``."""
+        return self.headers.get(name, default)
+
+
+class ApiException(Exception):
+    """A request failed: an HTTP error status, an unreadable body, or a transport failure.
+
+    ``status`` is the HTTP status, or 0 when no response arrived (connection refused, reset,
+    timed out, TLS failure); ``reason`` then says what went wrong, where.
+
+    Args:
+        status: HTTP status (ignored when ``http_resp`` is given).
+        reason: Reason phrase or failure description (ignored when ``http_resp`` is given).
+        http_resp: The failed response (:class:`RESTResponse` or ``requests.Response``).
+        body: Response body text (ignored when ``http_resp`` is given).
+        method: HTTP method of the failed request.
+        url: URL of the failed request (credentials in it are removed).
+    """
+
+    def __init__(
+        self,
+        status: int | None = None,
+        reason: str | None = None,
+        http_resp: RESTResponse | requests.Response | None = None,
+        body: str | None = None,
+        *,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        self.headers: Mapping[str, str] | None = None
+        if isinstance(http_resp, requests.Response):
+            http_resp = RESTResponse(http_resp)
+        if http_resp is not None:
+            self.status: int | None = http_resp.status
+            self.reason: str | None = http_resp.reason
+            self.body: str | None = http_resp.text
+            self.headers = http_resp.getheaders()
+            request = http_resp.resp.request
+            method = method or (request.method if request is not None else None)
+            url = url or http_resp.resp.url
+        else:
+            self.status = status
+            self.reason = reason
+            self.body = body
+        self.method = method
+        self.url = redact_url(url) if url else url
+        # Extra context added by the client (e.g. which credentials a token fetch used).
+        self.detail: str | None = None
+        self._json = _parse_error_body(self.body)
+        super().__init__(self.status, self.reason)
+
+    @property
+    def code(self) -> int | None:
+        """Alias of :attr:`status`."""
+        return self.status
+
+    @property
+    def message(self) -> str | None:
+        """The server's error ``message`` field, else the body text."""
+        message = self._json.get("message")
+        if isinstance(message, str):
+            return message
+        return self.body
+
+    def is_not_found(self) -> bool:
+        """True for a 404."""
+        return self.status == 404
+
+    def _where(self) -> str:
+        return f" from {self.method} {self.url}" if self.url else ""
+
+    def _server_says(self) -> str:
+        message = self._json.get("message")
+        if isinstance(message, str) and message:
+            return message
+        if not self.body:
+            return "empty body"
+        return "body: " + _snippet(self.body)
+
+    def __str__(self) -> str:
+        if self.status == 0 or (self.status is None and not self.body):
+            text = self.reason or "request failed"
+        else:
+            text = f"HTTP {self.status} {self.reason or ''}".rstrip()
+            text += f"{self._where()}: {self._server_says()}"
+        return f"{text} ({self.detail})" if self.detail else text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default reduce would call __init__(status, reason) and lose body and context.
+        return (_rebuild_exception, (type(self), self.__dict__))
+
+
+class AuthorizationException(ApiException):
+    """The server refused the request (HTTP 401 or 403).
+
+    ``error_code`` is the ``error`` field of the response (``EXPIRED_TOKEN``,
+    ``INVALID_TOKEN``, ...), else ``''``.
+    """
+
+    @property
+    def error_code(self) -> str:
+        """The ``error`` field of the response body, else ``''``."""
+        code = self._json.get("error")
+        return code if isinstance(code, str) else ""
+
+    @property
+    def status_code(self) -> int | None:
+        """Alias of :attr:`status`."""
+        return self.status
+
+    @property
+    def token_expired(self) -> bool:
+        """True when the server said the token expired."""
+        return self.error_code == "EXPIRED_TOKEN"
+
+    @property
+    def invalid_token(self) -> bool:
+        """True when the server said the token is invalid."""
+        return self.error_code == "INVALID_TOKEN"
+
+    def __str__(self) -> str:
+        code = f", {self.error_code}" if self.error_code else ""
+        text = f"Authorization failed (HTTP {self.status}{code}){self._where()}"
+        text += f": {self._server_says()}" if self.body else ""
+        return f"{text} ({self.detail})" if self.detail else text
+
+
+class RESTClientObject:
+    """Sends requests over one pooled ``requests.Session``, built on first use.
+
+    The session is built from the :class:`Configuration`: TLS verification and CA bundle,
+    client certificate, proxy, pool size and an urllib3 ``Retry`` for idempotent methods.
+    Environment proxy and CA-bundle variables are read once, when the session is built.
+    A session passed as ``connection`` is used as it is. After ``os.fork()`` the child
+    builds its own session, so no socket is shared between processes.
+
+    Args:
+        connection: A ready ``requests.Session`` to use instead of building one.
+        configuration: Where the settings come from; a default ``Configuration`` if None.
+    """
+
+    def __init__(
+        self,
+        connection: requests.Session | None = None,
+        configuration: Configuration | None = None,
+    ) -> None:
+        self.configuration = configuration
+        self._given = connection
+        self._session = connection
+        self._lock = threading.Lock()
+
+    @property
+    def connection(self) -> requests.Session:
+        """The session; built on first access."""
+        session = self._session
+        if session is None:
+            with self._lock:
+                if self._session is None:
+                    self._session = build_session(self._settings())
+                    reset_after_fork(self)
+                session = self._session
+        return session
+
+    def _settings(self) -> Configuration:
+        if self.configuration is None:
+            from conductor.client.configuration.configuration import Configuration
+
+            self.configuration = Configuration()
+        return self.configuration
+
+    def close(self) -> None:
+        """Close the pooled connections of a session this object built."""
+        with self._lock:
+            session, self._session = self._session, self._given
+        if session is not None and session is not self._given:
+            session.close()
+
+    def _after_fork(self) -> None:
+        # The parent's sockets are not closed here: that would also shut them for the parent.
+        self._session = self._given
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"configuration": self.configuration, "_given": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.configuration = state["configuration"]
+        self._given = self._session = None
+        self._lock = threading.Lock()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        query_params: Sequence[tuple[str, Any]] | Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: Any = None,
+        post_params: Any = None,
+        _preload_content: bool = True,
+        _request_timeout: Timeout | None = None,
+    ) -> RESTResponse:
+        """Send one request and return the response if its status is 2xx.
+
+        Args:
+            method: HTTP method.
+            url: Full URL.
+            query_params: Query parameters (pairs or a mapping).
+            headers: Request headers.
+            body: bytes are sent as they are, str as UTF-8 text; anything else as JSON.
+            post_params: Form fields (sent form-encoded when there is no body).
+            _preload_content: Accepted for compatibility; the body is always read.
+            _request_timeout: Seconds, or ``(connect, read)``; defaults to the configuration's.
+
+        Returns:
+            The response.
+
+        Raises:
+            AuthorizationException: HTTP 401 or 403.
+            ApiException: Any other non-2xx status, or ``status=0`` when no response came.
+        """
+        method = method.upper()
+        send_headers = dict(headers) if headers else {}
+        data = _encode_body(body, post_params, send_headers)
+        timeout = self._timeout(_request_timeout)
+        try:
+            resp = self.connection.request(
+                method, url, params=query_params, data=data, headers=send_headers, timeout=timeout
+            )
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+            raise _transport_error(method, url, exc, timeout) from exc
+        response = RESTResponse(resp)
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s %s -> %s", method, redact_url(url), response.status)
+        if 200 <= response.status < 300:
+            return response
+        if response.status in (401, 403):
+            raise AuthorizationException(http_resp=response, method=method, url=url)
+        raise ApiException(http_resp=response, method=method, url=url)
+
+    def _timeout(self, override: Timeout | None) -> Timeout:
+        if override is None:
+            settings = self._settings()
+            return (settings.connect_timeout, settings.read_timeout)
+        if isinstance(override, (list, tuple)):
+            connect, read = override
+            return (float(connect), float(read))
+        return float(override)
+
+    def GET(self, url: str, **kwargs: Any) -> RESTResponse:
+        """Send a GET (same keyword arguments as :meth:`request`)."""
+        return self.request("GET", url, **kwargs)
+
+    def HEAD(self, url: str, **kwargs: Any) -> RESTResponse:
+        """Send a HEAD (same keyword arguments as :meth:`request`)."""
+        return self.request("HEAD", url, **kwargs)
+
+    def OPTIONS(self, url: str, **kwargs: Any) -> RESTResponse:
+        """Send an OPTIONS (same keyword arguments as :meth:`request`)."""
+        return self.request("OPTIONS", url, **kwargs)
+
+    def DELETE(self, url: str, **kwargs: Any) -> RESTResponse:
+        """Send a DELETE (same keyword arguments as :meth:`request`)."""
+        return self.request("DELETE", url, **kwargs)
+
+    def POST(self, url: str, **kwargs: Any) -> RESTResponse:
+        """Send a POST (same keyword arguments as :meth:`request`)."""
+        return self.request("POST", url, **kwargs)
+
+    def PUT(self, url: str, **kwargs: Any) -> RESTResponse:
+        """Send a PUT (same keyword arguments as :meth:`request`)."""
+        return self.request("PUT", url, **kwargs)
+
+    def PATCH(self, url: str, **kwargs: Any) -> RESTResponse:
+        """Send a PATCH (same keyword arguments as :meth:`request`)."""
+        return self.request("PATCH", url, **kwargs)
+
+
+# -- session ------------------------------------------------------------------------------
+
+
+class _Adapter(HTTPAdapter):
+    """An ``HTTPAdapter`` that can pass ``assert_hostname`` to its connection pools."""
+
+    def __init__(self, assert_hostname: str | bool | None = None, **kwargs: Any) -> None:
+        self._assert_hostname = assert_hostname
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **pool_kwargs: Any) -> None:
+        if self._assert_hostname is not None:
+            pool_kwargs["assert_hostname"] = self._assert_hostname
+        super().init_poolmanager(*args, **pool_kwargs)
+
+
+def build_retry(configuration: Configuration) -> Retry:
+    """Return the urllib3 retry policy for ``configuration``.
+
+    Connection failures are retried for every method (nothing was sent). Error statuses
+    and read failures are retried only for idempotent methods, read failures at most once
+    (a read timeout retried N times would multiply the wait).
+    """
+    retries = configuration.max_retries
+    return Retry(
+        total=retries,
+        connect=retries,
+        read=min(retries, 1),
+        status=retries,
+        other=0,
+        allowed_methods=IDEMPOTENT_METHODS,
+        status_forcelist=RETRY_STATUSES,
+        backoff_factor=configuration.retry_backoff_factor,
+        raise_on_status=False,
+        respect_retry_after_header=False,
+    )
+
+
+def build_session(configuration: Configuration) -> requests.Session:
+    """Return a ``requests.Session`` with ``configuration``'s TLS, proxy, pool and retries."""
+    session = requests.Session()
+    adapter = _Adapter(
+        assert_hostname=configuration.assert_hostname,
+        pool_connections=4,
+        pool_maxsize=configuration.pool_maxsize,
+        max_retries=build_retry(configuration),
+    )
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    # Environment settings are resolved once here instead of on every request (requests
+    # re-reads proxies, NO_PROXY, CA-bundle variables and ~/.netrc per call when trust_env).
+    session.trust_env = False
+    session.verify = _verify_setting(configuration)
+    if configuration.cert_file:
+        session.cert = (
+            (configuration.cert_file, configuration.key_file)
+            if configuration.key_file
+            else configuration.cert_file
+        )
+    session.proxies = _proxy_setting(configuration)
+    return session
+
+
+def _verify_setting(configuration: Configuration) -> bool | str:
+    if not configuration.verify_ssl:
+        return False
+    if configuration.ssl_ca_cert:
+        return configuration.ssl_ca_cert
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+
+
+def _proxy_setting(configuration: Configuration) -> dict[str, str]:
+    if configuration.proxy:
+        return {"http": configuration.proxy, "https": configuration.proxy}
+    # Honours HTTP(S)_PROXY, ALL_PROXY and NO_PROXY for the configured host.
+    proxies = requests.utils.get_environ_proxies(configuration.host)
+    return {scheme: url for scheme, url in proxies.items() if scheme != "no"}
+
+
+# -- bodies and errors --------------------------------------------------------------------
+
+
+def _encode_body(body: Any, post_params: Any, headers: dict[str, str]) -> Any:
+    if body is None:
+        if post_params:
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+            return post_params
+        return None
+    if isinstance(body, (bytes, bytearray)):
+        return bytes(body)
+    if isinstance(body, str):
+        headers.setdefault("Content-Type", "text/plain; charset=utf-8")
+        return body.encode("utf-8")
+    headers.setdefault("Content-Type", "application/json")
+    return json.dumps(body, separators=(",", ":")).encode("utf-8")
+
+
+def _decode_body(data: bytes, content_type: str, resp: requests.Response) -> str:
+    if not data:
+        return ""
+    # Without a declared charset, requests would guess one (slow); Conductor speaks UTF-8.
+    charset = (resp.encoding or "utf-8") if "charset=" in content_type.lower() else "utf-8"
+    try:
+        return data.decode(charset, errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _parse_error_body(body: str | None) -> dict[str, Any]:
+    if not body or body[0] != "{":
+        return {}
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _snippet(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _SNIPPET_CHARS else flat[:_SNIPPET_CHARS] + "..."
+
+
+def redact_url(url: str) -> str:
+    """Return ``url`` without any ``user:password@`` part."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(redact_url(url))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """Follow requests' and urllib3's wrappers down to the underlying error."""
+    seen = {id(exc)}
+    while True:
+        reason = getattr(exc, "reason", None)
+        first_arg = exc.args[0] if exc.args else None
+        if isinstance(reason, BaseException):
+            nxt: BaseException | None = reason
+        elif isinstance(first_arg, BaseException):
+            nxt = first_arg
+        else:
+            nxt = exc.__cause__ or exc.__context__
+        if nxt is None or id(nxt) in seen:
+            return exc
+        seen.add(id(nxt))
+        exc = nxt
+
+
+def _describe_failure(exc: BaseException, origin: str, timeout: Timeout) -> str:
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        connect = timeout[0] if isinstance(timeout, tuple) else timeout
+        return f"timed out after {connect:g} s connecting to {origin}"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        read = timeout[1] if isinstance(timeout, tuple) else timeout
+        return f"no response from {origin} within {read:g} s"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return f"TLS handshake with {origin} failed"
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return f"the proxy failed to reach {origin}"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        root = _root_cause(exc)
+        if isinstance(root, (ConnectionRefusedError, urllib3.exceptions.NewConnectionError)):
+            return f"could not connect to {origin}"
+        if isinstance(root, OSError) and "resolution" in str(root).lower():
+            return f"could not resolve the host of {origin}"
+        return f"connection to {origin} failed"
+    return f"request to {origin} failed"
+
+
+def _transport_error(method: str, url: str, exc: BaseException, timeout: Timeout) -> ApiException:
+    """Turn a transport failure into ``ApiException(status=0)``: the one place this happens."""
+    origin = _origin(url)
+    what = _describe_failure(exc, origin, timeout)
+    cause = str(_root_cause(exc)) or type(exc).__name__
+    path = urlsplit(url).path
+    reason = f"{type(exc).__name__}: {what} ({method} {path}): {cause}"
+    return ApiException(status=0, reason=reason, method=method, url=url)
+
+
+def _rebuild_exception(cls: type[ApiException], state: dict[str, Any]) -> ApiException:
+    exc = cls.__new__(cls)
+    exc.__dict__.update(state)
+    exc.args = (state.get("status"), state.get("reason"))
+    return exc
+
+
+# -- fork safety --------------------------------------------------------------------------
+
+_fork_lock = threading.Lock()
+_fork_tracked: weakref.WeakSet[Any] = weakref.WeakSet()
+_fork_hook_installed = False
+
+
+def reset_after_fork(obj: Any) -> None:
+    """Call ``obj._after_fork()`` in the child after every ``os.fork()``."""
+    global _fork_hook_installed
+    with _fork_lock:
+        if not _fork_hook_installed and hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=_after_fork_in_child)
+            _fork_hook_installed = True
+        _fork_tracked.add(obj)
+
+
+def _after_fork_in_child() -> None:
+    global _fork_lock
+    _fork_lock = threading.Lock()  # another thread may have held it at fork time
+    for obj in list(_fork_tracked):
+        obj._after_fork()

@@ -1,0 +1,1 @@
+"""Worker metrics in Prometheus text format (install the ``metrics`` extra)."""

@@ -1,0 +1,376 @@
+"""The decider: runs workflows of SIMPLE tasks in sequence, with retries and domains.
+
+Every function expects the state lock to be held by the caller (the engine).
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from collections.abc import Iterable
+from typing import Any
+
+from conductor.client.testing._errors import conflict
+from conductor.client.testing._expressions import ExpressionContext, evaluate
+from conductor.client.testing._records import (
+    CANCELED,
+    COMPLETED,
+    COMPLETED_WITH_ERRORS,
+    FAILED,
+    FAILED_WITH_TERMINAL_ERROR,
+    PAUSED,
+    RETRIABLE_TASK_STATUSES,
+    RUNNING,
+    SUCCESSFUL_TASK_STATUSES,
+    TERMINAL_TASK_STATUSES,
+    TERMINAL_WORKFLOW_STATUSES,
+    TERMINATED,
+    TIMED_OUT,
+    JsonDict,
+    default_task_def,
+    new_task,
+    new_workflow,
+    now_ms,
+)
+from conductor.client.testing._state import State
+
+ACTIVE_WORKER_WINDOW_MS = 10_000
+NO_DOMAIN = "NO_DOMAIN"
+_WORKFLOW_STATUS_FOR_TASK = {
+    FAILED: FAILED,
+    FAILED_WITH_TERMINAL_ERROR: FAILED,
+    TIMED_OUT: TIMED_OUT,
+    CANCELED: TERMINATED,
+}
+_UNSET: Any = object()
+
+
+class Decider:
+    """Schedules, retries and finishes workflow tasks; the engine calls it after each change."""
+
+    def __init__(self, state: State) -> None:
+        self._state = state
+        # Workflows created by ``enqueue_task``: their task input is literal (no expressions)
+        # and their domain is fixed, not resolved from taskToDomain.
+        self._direct: dict[str, str | None] = {}
+
+    # -- starting -------------------------------------------------------------------------------
+
+    def start(
+        self,
+        definition: JsonDict,
+        *,
+        workflow_input: JsonDict,
+        correlation_id: str | None = None,
+        priority: int = 0,
+        task_to_domain: dict[str, str] | None = None,
+        created_by: str | None = None,
+        idempotency_key: str | None = None,
+        direct_domain: str | None = _UNSET,
+    ) -> JsonDict:
+        """Create a RUNNING workflow and schedule its first task."""
+        workflow = new_workflow(
+            self.with_task_definitions(definition),
+            workflow_input=workflow_input,
+            correlation_id=correlation_id,
+            priority=priority,
+            task_to_domain=dict(task_to_domain or {}),
+            created_by=created_by,
+            idempotency_key=idempotency_key,
+        )
+        workflow_id = workflow["workflowId"]
+        if direct_domain is not _UNSET:
+            self._direct[workflow_id] = direct_domain
+        self._state.workflows[workflow_id] = workflow
+        self._state.workflow_tasks[workflow_id] = []
+        self.decide(workflow)
+        return workflow
+
+    def with_task_definitions(self, definition: JsonDict) -> JsonDict:
+        """A copy of ``definition`` whose tasks embed their TaskDef (registered or default)."""
+        definition = copy.deepcopy(definition)
+        for workflow_task in definition["tasks"]:
+            if workflow_task.get("taskDefinition") is None:
+                registered = self._state.task_def_for(workflow_task["name"])
+                task_def = registered or default_task_def(workflow_task["name"])
+                workflow_task["taskDefinition"] = copy.deepcopy(task_def)
+        return definition
+
+    # -- deciding -------------------------------------------------------------------------------
+
+    def decide(self, workflow: JsonDict) -> None:
+        """Move a RUNNING workflow forward: schedule, retry, fail or complete."""
+        if workflow["status"] != RUNNING:
+            return
+        latest = self._latest_attempts(workflow["workflowId"])
+        for workflow_task in workflow["workflowDefinition"]["tasks"]:
+            task = latest.get(workflow_task["taskReferenceName"])
+            if task is None:
+                self._schedule(workflow, workflow_task)
+                return
+            status = task["status"]
+            if status not in TERMINAL_TASK_STATUSES:
+                return
+            task["executed"] = True
+            if status in SUCCESSFUL_TASK_STATUSES:
+                continue
+            if not self._handle_failure(workflow, workflow_task, task):
+                return
+        self._complete(workflow)
+
+    def _latest_attempts(self, workflow_id: str) -> dict[str, JsonDict]:
+        latest: dict[str, JsonDict] = {}
+        for task in self._state.workflow_task_records(workflow_id):
+            latest[task["referenceTaskName"]] = task
+        return latest
+
+    def _handle_failure(self, workflow: JsonDict, workflow_task: JsonDict, task: JsonDict) -> bool:
+        """Retry, tolerate (optional task) or fail; True when the workflow may go on."""
+        retriable = task["status"] in RETRIABLE_TASK_STATUSES
+        if retriable and task["retryCount"] < self._retry_limit(workflow_task):
+            self._retry(workflow, workflow_task, task)
+            return False
+        if workflow_task.get("optional"):
+            task["status"] = COMPLETED_WITH_ERRORS
+            return True
+        self._fail(workflow, task)
+        return False
+
+    @staticmethod
+    def _retry_limit(workflow_task: JsonDict) -> int:
+        if workflow_task.get("retryCount") is not None:
+            return int(workflow_task["retryCount"])
+        task_def = workflow_task.get("taskDefinition") or {}
+        return int(task_def.get("retryCount", 3))
+
+    # -- scheduling -----------------------------------------------------------------------------
+
+    def _schedule(
+        self,
+        workflow: JsonDict,
+        workflow_task: JsonDict,
+        *,
+        previous: JsonDict | None = None,
+        delay_s: float | None = None,
+    ) -> JsonDict:
+        state, workflow_id = self._state, workflow["workflowId"]
+        task_ids = state.workflow_tasks[workflow_id]
+        if delay_s is None:
+            delay_s = float(workflow_task.get("startDelay") or 0)
+        task = new_task(
+            workflow,
+            workflow_task,
+            seq=len(task_ids) + 1,
+            input_data=self._task_input(workflow, workflow_task, previous),
+            domain=self._domain_for(workflow, workflow_task["name"], previous),
+            delay_seconds=int(delay_s),
+            retry_count=0 if previous is None else previous["retryCount"] + 1,
+        )
+        if previous is not None:
+            task["retriedTaskId"] = previous["taskId"]
+            task["reasonForIncompletion"] = previous["reasonForIncompletion"]
+        state.tasks[task["taskId"]] = task
+        task_ids.append(task["taskId"])
+        state.push(task, delay_s)
+        workflow["updateTime"] = now_ms()
+        return task
+
+    def _task_input(
+        self, workflow: JsonDict, workflow_task: JsonDict, previous: JsonDict | None
+    ) -> JsonDict:
+        parameters = workflow_task.get("inputParameters") or {}
+        if workflow["workflowId"] in self._direct:
+            return copy.deepcopy(parameters)
+        result = evaluate(parameters, self._context(workflow))
+        return result if isinstance(result, dict) else {}
+
+    def _context(self, workflow: JsonDict) -> ExpressionContext:
+        return ExpressionContext(workflow, self._latest_attempts(workflow["workflowId"]))
+
+    def _domain_for(self, workflow: JsonDict, task_type: str, previous: JsonDict | None) -> Any:
+        """The task's domain: fixed for enqueued tasks, else from taskToDomain (reference §6)."""
+        if previous is not None:
+            return previous["domain"]
+        direct = self._direct.get(workflow["workflowId"], _UNSET)
+        if direct is not _UNSET:
+            return direct
+        mapping = workflow.get("taskToDomain") or {}
+        spec = mapping.get(task_type, mapping.get("*"))
+        if spec is None:
+            return None
+        candidates = [domain.strip() for domain in str(spec).split(",")]
+        for domain in candidates:
+            if domain != NO_DOMAIN and self._state.recent_poller(
+                task_type, domain, ACTIVE_WORKER_WINDOW_MS
+            ):
+                return domain
+        return None if candidates[-1] == NO_DOMAIN else candidates[-1]
+
+    def _retry(self, workflow: JsonDict, workflow_task: JsonDict, task: JsonDict) -> None:
+        task["retried"] = True
+        task_def = workflow_task.get("taskDefinition") or {}
+        delay_s = retry_delay_seconds(task_def, task["retryCount"])
+        self._schedule(workflow, workflow_task, previous=task, delay_s=delay_s)
+
+    # -- finishing ------------------------------------------------------------------------------
+
+    def _complete(self, workflow: JsonDict) -> None:
+        output_parameters = workflow["workflowDefinition"].get("outputParameters") or {}
+        if output_parameters:
+            output = evaluate(output_parameters, self._context(workflow))
+        else:
+            tasks = self._state.workflow_task_records(workflow["workflowId"])
+            output = tasks[-1]["outputData"] if tasks else {}
+        workflow["output"] = output
+        self._finish(workflow, COMPLETED)
+
+    def _fail(self, workflow: JsonDict, task: JsonDict) -> None:
+        status = task["status"]
+        reason = task.get("reasonForIncompletion")
+        workflow["reasonForIncompletion"] = (
+            f"Task {task['taskId']} failed with status: {status} and reason: '{reason}'"
+        )
+        workflow["failedReferenceTaskNames"] = [
+            *workflow["failedReferenceTaskNames"],
+            task["referenceTaskName"],
+        ]
+        workflow["failedTaskNames"] = [*workflow["failedTaskNames"], task["taskDefName"]]
+        self._finish(workflow, _WORKFLOW_STATUS_FOR_TASK.get(status, FAILED))
+        self.cancel_pending(workflow)
+
+    def _finish(self, workflow: JsonDict, status: str) -> None:
+        workflow["status"] = status
+        workflow["endTime"] = workflow["updateTime"] = now_ms()
+
+    def cancel_pending(self, workflow: JsonDict) -> None:
+        """CANCEL every non-terminal task of the workflow and drop its queue message."""
+        now = now_ms()
+        for task in self._state.workflow_task_records(workflow["workflowId"]):
+            if task["status"] not in TERMINAL_TASK_STATUSES:
+                task["status"] = CANCELED
+                task["endTime"] = now
+                self._state.unqueue(task)
+
+    # -- operator actions -----------------------------------------------------------------------
+
+    def terminate(self, workflow: JsonDict, reason: str | None) -> None:
+        """Terminate: 409 on COMPLETED, no-op on TERMINATED, pending tasks CANCELED."""
+        if workflow["status"] == COMPLETED:
+            raise conflict("Cannot terminate a COMPLETED workflow.")
+        if workflow["status"] == TERMINATED:
+            return
+        workflow["reasonForIncompletion"] = reason
+        self._finish(workflow, TERMINATED)
+        self.cancel_pending(workflow)
+
+    def pause(self, workflow: JsonDict) -> None:
+        """RUNNING -> PAUSED: tasks already queued still run, nothing new is scheduled."""
+        self._require_not_terminal(workflow)
+        workflow["status"] = PAUSED
+        workflow["updateTime"] = now_ms()
+
+    def resume(self, workflow: JsonDict) -> None:
+        """PAUSED -> RUNNING, then decide."""
+        if workflow["status"] != PAUSED:
+            raise conflict(
+                f"The workflow {workflow['workflowId']} is not PAUSED so cannot resume. "
+                f"Current status is {workflow['status']}"
+            )
+        workflow["status"] = RUNNING
+        workflow["updateTime"] = now_ms()
+        self.decide(workflow)
+
+    def _require_not_terminal(self, workflow: JsonDict) -> None:
+        if workflow["status"] in TERMINAL_WORKFLOW_STATUSES:
+            raise conflict(
+                f"Workflow {workflow['workflowId']} has ended ({workflow['status']}), "
+                "its status cannot be changed"
+            )
+
+    def restart(self, workflow: JsonDict, latest_definition: JsonDict | None) -> None:
+        """Run a terminal workflow again from its first task, under the same id."""
+        if workflow["status"] not in TERMINAL_WORKFLOW_STATUSES:
+            raise conflict(
+                f"Workflow {workflow['workflowId']} is {workflow['status']}: only a workflow "
+                "in a terminal state can be restarted"
+            )
+        if not workflow["workflowDefinition"].get("restartable", True):
+            raise conflict(f"Workflow {workflow['workflowId']} is not restartable")
+        self.remove_tasks(workflow["workflowId"])
+        if latest_definition is not None:
+            workflow["workflowDefinition"] = self.with_task_definitions(latest_definition)
+            workflow["workflowVersion"] = latest_definition.get("version", 1)
+        workflow.update(
+            status=RUNNING,
+            reasonForIncompletion=None,
+            output={},
+            endTime=0,
+            failedReferenceTaskNames=[],
+            failedTaskNames=[],
+            updateTime=now_ms(),
+        )
+        self._state.workflow_tasks[workflow["workflowId"]] = []
+        self.decide(workflow)
+
+    def retry(self, workflow: JsonDict) -> None:
+        """Retry the failed or canceled tasks of a FAILED/TIMED_OUT/TERMINATED workflow."""
+        if workflow["status"] not in (FAILED, TIMED_OUT, TERMINATED):
+            raise conflict(
+                f"Workflow {workflow['workflowId']} is {workflow['status']}: only FAILED, "
+                "TIMED_OUT or TERMINATED workflows can be retried"
+            )
+        by_ref = {
+            task["taskReferenceName"]: task for task in workflow["workflowDefinition"]["tasks"]
+        }
+        failed = [
+            task
+            for task in self._latest_attempts(workflow["workflowId"]).values()
+            if task["status"] in _WORKFLOW_STATUS_FOR_TASK and not task["retried"]
+        ]
+        if not failed:
+            raise conflict(f"There are no retryable tasks in workflow {workflow['workflowId']}")
+        workflow.update(status=RUNNING, reasonForIncompletion=None, endTime=0)
+        workflow["lastRetriedTime"] = workflow["updateTime"] = now_ms()
+        for task in failed:
+            task["retried"] = True
+            self._schedule(workflow, by_ref[task["referenceTaskName"]], previous=task, delay_s=0)
+        self.decide(workflow)
+
+    def remove_tasks(self, workflow_id: str) -> None:
+        """Forget the workflow's tasks and their queue messages."""
+        state = self._state
+        for task_id in state.workflow_tasks.get(workflow_id, ()):
+            task = state.tasks.pop(task_id, None)
+            if task is not None:
+                state.unqueue(task)
+            state.logs.pop(task_id, None)
+
+    def remove(self, workflow_id: str) -> None:
+        """Forget the workflow entirely."""
+        self.remove_tasks(workflow_id)
+        self._state.workflow_tasks.pop(workflow_id, None)
+        self._state.workflows.pop(workflow_id, None)
+        self._direct.pop(workflow_id, None)
+
+    def pending_tasks(self, workflow_id: str) -> Iterable[JsonDict]:
+        """Non-terminal tasks of the workflow, in ``seq`` order."""
+        for task in self._state.workflow_task_records(workflow_id):
+            if task["status"] not in TERMINAL_TASK_STATUSES:
+                yield task
+
+
+def retry_delay_seconds(task_def: JsonDict, retry_count: int) -> float:
+    """Delay before retry number ``retry_count + 1`` per the TaskDef's retry logic."""
+    base = int(task_def.get("retryDelaySeconds", 60))
+    logic = task_def.get("retryLogic", "FIXED")
+    if logic == "LINEAR_BACKOFF":
+        delay = base * int(task_def.get("backoffScaleFactor", 1)) * (retry_count + 1)
+    elif logic == "EXPONENTIAL_BACKOFF":
+        delay = base * 2**retry_count
+    else:
+        delay = base
+    cap = int(task_def.get("maxRetryDelaySeconds") or 0)
+    if cap > 0:
+        delay = min(delay, cap)
+    jitter_ms = int(task_def.get("backoffJitterMs") or 0)
+    return float(delay) + (random.randint(0, jitter_ms) / 1000.0 if jitter_ms > 0 else 0.0)

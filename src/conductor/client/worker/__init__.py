@@ -1,0 +1,1 @@
+"""Writing workers: ``Worker``, ``WorkerInterface``, ``@worker_task``, exceptions."""

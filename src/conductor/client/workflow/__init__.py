@@ -1,0 +1,1 @@
+"""Define Conductor workflows in Python: tasks, workflows and the executor that runs them."""

@@ -1,0 +1,1 @@
+"""Register, start and control workflows on a Conductor server."""

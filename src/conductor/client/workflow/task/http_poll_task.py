@@ -1,0 +1,99 @@
+"""HTTP_POLL tasks: the server calls an endpoint repeatedly until a condition holds."""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from typing import Any, ClassVar
+
+from conductor.client.workflow.task.http_task import HttpMethod
+from conductor.client.workflow.task.task import TaskInterface
+from conductor.client.workflow.task.task_type import TaskType
+
+
+class HttpPollInput:
+    """The ``http_request`` input of an HTTP_POLL task."""
+
+    swagger_types: ClassVar[dict[str, str]] = {
+        "_uri": "str",
+        "_method": "str",
+        "_accept": "list[str]",
+        "_headers": "dict[str, list[str]]",
+        "_content_type": "str",
+        "_connection_time_out": "int",
+        "_read_timeout": "int",
+        "_body": "str",
+        "_termination_condition": "str",
+        "_polling_interval": "int",
+        "_max_poll_count": "int",
+        "_polling_strategy": "str",
+    }
+    attribute_map: ClassVar[dict[str, str]] = {
+        "_uri": "uri",
+        "_method": "method",
+        "_accept": "accept",
+        "_headers": "headers",
+        "_content_type": "contentType",
+        "_connection_time_out": "connectionTimeOut",
+        "_read_timeout": "readTimeOut",
+        "_body": "body",
+        "_termination_condition": "terminationCondition",
+        "_polling_interval": "pollingInterval",
+        "_max_poll_count": "maxPollCount",
+        "_polling_strategy": "pollingStrategy",
+    }
+
+    def __init__(
+        self,
+        termination_condition: str | None = None,
+        max_poll_count: int = 100,
+        polling_interval: int = 100,
+        polling_strategy: str = "FIXED",
+        method: HttpMethod = HttpMethod.GET,
+        uri: str | None = None,
+        headers: dict[str, list[str]] | None = None,
+        accept: str | None = None,
+        content_type: str | None = None,
+        connection_time_out: int | None = None,
+        read_timeout: int | None = None,
+        body: Any = None,
+    ) -> None:
+        """Describe the polled request.
+
+        Args:
+            termination_condition: JavaScript evaluated on each response; polling stops when
+                it is true.
+            max_poll_count: Give up after this many calls.
+            polling_interval: Seconds between calls.
+            polling_strategy: ``FIXED`` or ``LINEAR_BACKOFF``.
+            method: The HTTP method.
+            uri: The URL to call.
+            headers: Request headers, each name mapped to its values.
+            accept: The ``Accept`` media type.
+            content_type: The ``Content-Type`` of the body.
+            connection_time_out: Connect timeout in milliseconds.
+            read_timeout: Read timeout in milliseconds.
+            body: The request body (JSON-serialisable).
+        """
+        self._method = method
+        self._uri = uri
+        self._headers = deepcopy(headers)
+        self._accept = accept
+        self._content_type = content_type
+        self._connection_time_out = connection_time_out
+        self._read_timeout = read_timeout
+        self._body = deepcopy(body)
+        self._termination_condition = termination_condition
+        self._max_poll_count = max_poll_count
+        self._polling_interval = polling_interval
+        self._polling_strategy = polling_strategy
+
+
+class HttpPollTask(TaskInterface):
+    """Call an HTTP endpoint from the server until ``terminationCondition`` is true."""
+
+    def __init__(self, task_ref_name: str, http_input: HttpPollInput) -> None:
+        super().__init__(
+            task_reference_name=task_ref_name,
+            task_type=TaskType.HTTP_POLL,
+            input_parameters={"http_request": http_input},
+        )

@@ -1,0 +1,1 @@
+"""swift-conductor name for ``conductor.client.http``."""

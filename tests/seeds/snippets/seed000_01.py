@@ -1,0 +1,6 @@
+ExecuteTaskFunction = Callable[
+    [
+        Union[Task, object]
+    ],
+    Union[TaskResult, object]
+]
