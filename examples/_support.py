@@ -16,6 +16,7 @@ from typing import Any
 
 from conductor.client.configuration.configuration import Configuration
 from conductor.client.http.models import Workflow
+from conductor.client.http.rest import ApiException
 from conductor.client.testing import InMemoryConductorServer
 from conductor.client.workflow.conductor_workflow import ConductorWorkflow
 from conductor.client.workflow.executor.workflow_executor import WorkflowExecutor
@@ -62,13 +63,14 @@ def wait_for_workflows(
     workflow_ids: Sequence[str],
     timeout_s: float,
     tasks_per_workflow: int | None = None,
+    started: float | None = None,
 ) -> list[Workflow]:
     """Poll the server until every workflow has ended, printing progress as it changes.
 
     Raises:
         TimeoutError: Some workflow is still running after ``timeout_s`` seconds.
     """
-    started = time.monotonic()
+    started = time.monotonic() if started is None else started
     deadline = started + timeout_s
     progress = _Progress(len(workflow_ids) * tasks_per_workflow if tasks_per_workflow else None)
     while True:
@@ -129,13 +131,17 @@ def run_workflows(
     """Start one instance of ``workflow`` per input, wait for all of them, print the outcome.
 
     Call it while the workers run. Returns the exit code: 0 when every workflow completed,
-    1 when one did not, 2 when they did not all finish within ``timeout_s`` seconds.
+    1 when one did not (or the server could not be reached), 2 when they did not all finish
+    within ``timeout_s`` seconds.
     """
     started = time.monotonic()
-    workflow_ids = start_workflows(workflow, inputs, task_to_domain)
-    print(f"Started {len(workflow_ids)} workflows of {workflow.name!r}")
     try:
-        done = wait_for_workflows(executor, workflow_ids, timeout_s, tasks_per_workflow)
+        workflow_ids = start_workflows(workflow, inputs, task_to_domain)
+        print(f"Started {len(workflow_ids)} workflows of {workflow.name!r}")
+        done = wait_for_workflows(executor, workflow_ids, timeout_s, tasks_per_workflow, started)
+    except ApiException as exc:
+        print(f"ERROR: the Conductor server did not answer as expected: {exc}", file=sys.stderr)
+        return 1
     except TimeoutError as exc:
         print(f"TIMEOUT: {exc}", file=sys.stderr)
         return 2
@@ -150,8 +156,14 @@ def report(workflows: Sequence[Workflow], elapsed_s: float) -> int:
     tasks = sum(len(wf.tasks or []) for wf in workflows)
     if failed:
         for wf in failed:
-            print(f"workflow {wf.workflow_id} {wf.status}: {wf.reason_for_incompletion}")
-        print(f"FAILED: {len(failed)} of {len(workflows)} workflows did not complete")
+            print(
+                f"workflow {wf.workflow_id} {wf.status}: {wf.reason_for_incompletion}",
+                file=sys.stderr,
+            )
+        print(
+            f"FAILED: {len(failed)} of {len(workflows)} workflows did not complete",
+            file=sys.stderr,
+        )
         return 1
     print(
         f"OK: {len(workflows)} workflows, {tasks} tasks completed in {elapsed_s:.1f} s "

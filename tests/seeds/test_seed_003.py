@@ -28,6 +28,11 @@ def test_worker_host_runs_sample_workers(
 
 
 def test_swift_names_are_the_conductor_classes() -> None:
+    from conductor.client.automator.task_handler import TaskHandler
+    from conductor.client.configuration import configuration
+    from conductor.client.configuration.settings import metrics_settings
+    from conductor.client.http import models
+    from conductor.client.worker import worker, worker_interface
     from swift_conductor.automation.worker_host import WorkerHost
     from swift_conductor.configuration import Configuration
     from swift_conductor.http.models import Task, TaskResult
@@ -35,12 +40,6 @@ def test_swift_names_are_the_conductor_classes() -> None:
     from swift_conductor.settings.metrics_settings import MetricsSettings
     from swift_conductor.worker.worker import Worker
     from swift_conductor.worker.worker_interface import WorkerAbc
-
-    from conductor.client.automator.task_handler import TaskHandler
-    from conductor.client.configuration import configuration
-    from conductor.client.configuration.settings import metrics_settings
-    from conductor.client.http import models
-    from conductor.client.worker import worker, worker_interface
 
     assert WorkerAbc is worker_interface.WorkerInterface
     assert Worker is worker.Worker

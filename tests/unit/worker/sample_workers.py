@@ -22,6 +22,7 @@ from conductor.client.http.models.task_result_status import TaskResultStatus
 from conductor.client.worker import _execution
 from conductor.client.worker.worker_interface import WorkerInterface
 
+
 class Color(enum.Enum):
     RED = "red"
     BLUE = "blue"

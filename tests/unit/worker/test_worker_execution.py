@@ -10,8 +10,8 @@ import time
 from typing import Any
 
 import pytest
-
 import sample_workers
+
 from conductor.client.context import TaskInProgress as ContextTaskInProgress
 from conductor.client.http.models.task import Task
 from conductor.client.http.models.task_result import TaskResult
@@ -295,7 +295,9 @@ def test_async_function_through_worker_execute_inside_a_loop() -> None:
 
 
 def test_async_callable_object() -> None:
-    result = asyncio.run(execute_task_async(Worker("exec", AsyncCallable()), make_task({"name": "e"})))
+    result = asyncio.run(
+        execute_task_async(Worker("exec", AsyncCallable()), make_task({"name": "e"}))
+    )
 
     assert result.output_data == {"result": "E"}
 
@@ -318,7 +320,8 @@ def test_sync_worker_through_the_async_entry_point_runs_in_a_thread() -> None:
     result = asyncio.run(execute_task_async(Worker("exec", fn), make_task()))
 
     assert result.output_data == {"ok": 1}
-    assert seen and seen[0] != loop_thread
+    assert len(seen) == 1
+    assert seen[0] != loop_thread
 
 
 def test_async_exceptions_and_in_progress() -> None:

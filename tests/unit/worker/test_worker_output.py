@@ -232,7 +232,7 @@ def test_unserialisable_task_result_output_fails_the_task() -> None:
 
     assert result.status == TaskResultStatus.FAILED
     assert "output.x" in result.reason_for_incompletion
-    assert [entry.log for entry in result.logs][0] == "worked hard"
+    assert result.logs[0].log == "worked hard"
 
 
 def test_too_deep_data_is_an_error_not_a_crash() -> None:
@@ -252,3 +252,13 @@ def test_output_to_dict_rules_directly() -> None:
         "when": "2024-01-01",
         "mood": "happy",
     }
+
+
+def test_plain_string_logs_in_a_returned_result_become_log_entries() -> None:
+    own = TaskResult(status="COMPLETED")
+    own.logs = ["plain text"]  # type: ignore[list-item]
+
+    result = returning(own)
+
+    assert isinstance(result.logs[0], TaskExecLog)
+    assert (result.logs[0].log, result.logs[0].task_id) == ("plain text", "t-1")

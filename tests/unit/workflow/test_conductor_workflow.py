@@ -18,6 +18,7 @@ from conductor.client.http.models.start_workflow_request import (
 from conductor.client.workflow.conductor_workflow import ConductorWorkflow
 from conductor.client.workflow.executor.workflow_executor import WorkflowExecutor
 from conductor.client.workflow.task.do_while_task import LoopTask
+from conductor.client.workflow.task.dynamic_fork_task import DynamicForkTask
 from conductor.client.workflow.task.fork_task import ForkTask
 from conductor.client.workflow.task.join_task import JoinTask
 from conductor.client.workflow.task.simple_task import SimpleTask
@@ -147,10 +148,14 @@ def test_adding_a_non_task_explains_the_decorator_call(executor: WorkflowExecuto
 
 def test_list_of_lists_forks_and_joins_automatically(executor: WorkflowExecutor) -> None:
     workflow = ConductorWorkflow(executor, "wf")
-    workflow >> [
-        [SimpleTask("a", "a1"), SimpleTask("a", "a2")],
-        SimpleTask("b", "b1"),
-    ] >> SimpleTask("after", "after")
+    (
+        workflow
+        >> [
+            [SimpleTask("a", "a1"), SimpleTask("a", "a2")],
+            SimpleTask("b", "b1"),
+        ]
+        >> SimpleTask("after", "after")
+    )
     tasks = wire(workflow.to_workflow_def())["tasks"]
     fork_ref = tasks[0]["taskReferenceName"]
     assert fork_ref.startswith("forked_")
@@ -188,6 +193,19 @@ def test_explicit_join_is_kept(executor: WorkflowExecutor) -> None:
     workflow >> JoinTask("my_join", join_on=["a1"])
     tasks = wire(workflow.to_workflow_def())["tasks"]
     assert [task["taskReferenceName"] for task in tasks] == ["fork", "my_join"]
+
+
+def test_dynamic_fork_gets_a_join(executor: WorkflowExecutor) -> None:
+    workflow = ConductorWorkflow(executor, "wf")
+    workflow >> DynamicForkTask("dfork").input_parameter("dynamicTasks", "${prep.output.tasks}")
+    tasks = wire(workflow.to_workflow_def())["tasks"]
+    assert tasks[1] == {
+        "name": "join_dfork",
+        "taskReferenceName": "join_dfork",
+        "type": "JOIN",
+        "inputParameters": {},
+        "joinOn": [],
+    }
 
 
 def test_composite_workflow_definition(executor: WorkflowExecutor) -> None:
@@ -246,7 +264,10 @@ def test_composite_workflow_definition(executor: WorkflowExecutor) -> None:
                 "taskReferenceName": "fanout",
                 "type": "FORK_JOIN",
                 "inputParameters": {},
-                "forkTasks": [[simple("email", "email")], [simple("sms", "sms"), simple("log", "log")]],
+                "forkTasks": [
+                    [simple("email", "email")],
+                    [simple("sms", "sms"), simple("log", "log")],
+                ],
                 "joinOn": ["email", "log"],
             },
             {
@@ -404,9 +425,7 @@ def test_execute_keeps_the_workflow_version(executor: WorkflowExecutor) -> None:
 def test_call_executes_with_keyword_input(executor: WorkflowExecutor) -> None:
     workflow = ConductorWorkflow(executor, "wf", version=1)
     workflow >> SimpleTask("a", "a_ref")
-    responses.post(
-        f"{API}/workflow/execute/wf/1", json={"workflowId": "wf-1", "status": "RUNNING"}
-    )
+    responses.post(f"{API}/workflow/execute/wf/1", json={"workflowId": "wf-1", "status": "RUNNING"})
     run = workflow(name="Ada")
     assert run.status == "RUNNING"
     assert json.loads(responses.calls[0].request.body)["input"] == {"name": "Ada"}

@@ -29,6 +29,7 @@ class Hub:
         self._stopping = False
         self._drain_deadline = 0.0
         self._thread: threading.Thread | None = None
+        self._wake = threading.Event()
         self._metrics: Any = None
         if metrics_settings is not None:
             from conductor.client.telemetry._output import MetricsOutput
@@ -59,7 +60,8 @@ class Hub:
                 return
             self._stopping = True
             self._drain_deadline = time.monotonic() + timeout_s
-        if self._thread is not None:
+        self._wake.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout_s + 1.0)
         with self._lock:
             for reader in self._readers:
@@ -79,7 +81,7 @@ class Hub:
                 for reader in wait(readers, timeout=_WAIT_S):
                     self._receive(reader)  # type: ignore[arg-type]
             else:
-                time.sleep(_WAIT_S)
+                self._wake.wait(_WAIT_S)
             if self._metrics is not None:
                 self._metrics.write_if_due()
 

@@ -58,14 +58,15 @@ class Slots:
 
 
 class StopState:
-    """Whether the runner is draining, and until when results may still be retried.
+    """Whether the runner was asked to stop, is draining, and until when results may be retried.
 
-    ``TaskRunner.stop()`` only sets a boolean (it may run in a signal handler); the poll loop or
-    the watchdog then calls :meth:`begin`, which starts the drain clock and wakes every
+    ``TaskRunner.stop()`` only sets :attr:`requested` (it may run in a signal handler); the poll
+    loop or the watchdog then calls :meth:`begin`, which starts the drain clock and wakes every
     interruptible wait through :attr:`event`.
     """
 
     def __init__(self) -> None:
+        self.requested = False
         self.event = threading.Event()
         self.drain_deadline = math.inf
 
@@ -85,8 +86,3 @@ class StopState:
         if timeout_s <= 0:
             return self.event.is_set()
         return self.event.wait(timeout_s)
-
-    def reset(self) -> None:
-        """Forget a previous drain (a runner that is run again)."""
-        self.event.clear()
-        self.drain_deadline = math.inf

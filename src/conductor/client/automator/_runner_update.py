@@ -102,7 +102,7 @@ class UpdateSender:
 
     def _post(self, result: TaskResult) -> Task | None:
         client = self._client
-        if self.use_v2 and not self._stop.stopping:  # after stop: v1, so nothing new comes back
+        if self.use_v2 and not self._stop.requested:  # after stop: v1, so nothing new comes back
             try:
                 task = client.update_task_v2(body=result)
             except ApiException as exc:

@@ -14,6 +14,7 @@ from typing import Any, Callable
 logger = logging.getLogger(__name__)
 
 _CRASH_LOOP_AFTER = 3
+_FIRST_BEAT_ALLOWANCE_S = 60.0  # start-up (imports, spawn) before the first heartbeat is due
 
 
 @dataclass
@@ -213,14 +214,17 @@ class Supervisor(threading.Thread):
         value = int(slot.heartbeat.value)
         if value != slot.beat_value:
             slot.beat_value, slot.beat_seen_at = value, now
-        elif (
-            slot.beat_seen_at is not None
-            and now - slot.beat_seen_at > timeout_s
-            and not slot.wedged
-        ):
+            return
+        if slot.wedged:
+            return
+        if slot.beat_seen_at is None:
+            silent_s, limit_s = now - slot.started_at, timeout_s + _FIRST_BEAT_ALLOWANCE_S
+        else:
+            silent_s, limit_s = now - slot.beat_seen_at, timeout_s
+        if silent_s > limit_s:
             slot.wedged = True
             logger.error(
                 "worker process %s (pid %s) is wedged: no heartbeat for %.1fs; killing it",
-                slot.process_name, slot.process.pid, now - slot.beat_seen_at,
+                slot.process_name, slot.process.pid, silent_s,
             )  # fmt: skip
             slot.process.kill()

@@ -28,19 +28,24 @@ import importlib
 import logging
 import multiprocessing
 import os
-import signal
 import sys
 import threading
 import time
 from collections.abc import Sequence
-from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from types import FrameType, TracebackType
-from typing import Any, Callable, Union
+from typing import Any
 
 from conductor.client.automator._hub import Hub
 from conductor.client.automator._logging import snapshot_levels
 from conductor.client.automator._process import ChildSpec, run_worker_process, signals_blocked
+from conductor.client.automator._shutdown import (
+    end_stragglers,
+    install_stop_handlers,
+    request_stop,
+    restore_handlers,
+    wait_for_exit,
+)
 from conductor.client.automator._supervisor import RestartPolicy, Supervisor, WorkerSlot
 from conductor.client.automator._workers import check_picklable, collect_workers, slots_for
 from conductor.client.automator.worker_config import apply_worker_config, resolve_worker_config
@@ -49,9 +54,6 @@ from conductor.client.worker._registry import _decorated_functions, register_dec
 __all__ = ["TaskHandler", "_decorated_functions", "register_decorated_fn"]
 
 logger = logging.getLogger(__name__)
-
-_TERMINATE_WAIT_S = 2.0
-_SignalHandler = Union[Callable[[int, Union[FrameType, None]], Any], int, None]
 
 
 class TaskHandler:
@@ -73,7 +75,7 @@ class TaskHandler:
         restart_backoff_max_seconds: cap of the restart delay.
         restart_max_attempts: consecutive failures before giving up on a worker (0: never).
         wedge_timeout_seconds: kill and restart a process whose runner has not reported progress
-            for this long (None: never). Armed by the runner's first heartbeat.
+            for this long (None: never); the first heartbeat may take a minute longer.
         worker_ini_path: ``worker.ini`` to use instead of searching the cwd and the script dir.
         start_method: ``fork``, ``spawn`` or ``forkserver`` for these processes only.
 
@@ -102,6 +104,8 @@ class TaskHandler:
         worker_ini_path: str | os.PathLike[str] | None = None,
         start_method: str | None = None,
     ) -> None:
+        if isinstance(import_modules, str):
+            import_modules = [import_modules]
         for module in import_modules or ():
             importlib.import_module(module)
         self.workers: list[Any] = collect_workers(workers, scan_for_annotated_workers)
@@ -117,7 +121,7 @@ class TaskHandler:
         self.metrics_provider_process: BaseProcess | None = None  # metrics live in the parent
         self.logger_process: BaseProcess | None = None  # no logger process (records use pipes)
         self.queue: Any = None
-        self._stop_grace_s = float(stop_grace_seconds)
+        self._stop_grace_s = max(0.0, float(stop_grace_seconds))
         self._supervise = monitor_processes and restart_on_failure
         self._monitor_interval_s = float(monitor_interval_seconds)
         self._policy = RestartPolicy(
@@ -136,6 +140,7 @@ class TaskHandler:
         self._hurry = False
         self._signals_received = 0
         self._context: Any = None
+        self._method = ""  # fixed by start_processes()
         self._hub: Hub | None = None
         self._supervisor: Supervisor | None = None
         self._stop_flag: Any = None
@@ -160,6 +165,8 @@ class TaskHandler:
     @property
     def start_method(self) -> str:
         """The start method these processes use (see the module docstring)."""
+        if self._method:
+            return self._method
         chosen = self._start_method or multiprocessing.get_start_method(allow_none=True)
         if chosen:
             return chosen
@@ -179,9 +186,12 @@ class TaskHandler:
                 logger.warning("start_processes() called twice; the workers are already running")
                 return
             method = self.start_method
+            if not self._slots:
+                logger.warning("no workers to run: pass workers or decorate functions")
             if method != "fork":
                 self._check_picklable(method)
             multiprocessing.freeze_support()
+            self._method = method
             self._context = multiprocessing.get_context(method)
             self._stop_flag = self._context.RawValue(ctypes.c_byte, 0)
             self._hub = Hub(self.metrics_settings)
@@ -235,7 +245,7 @@ class TaskHandler:
             heartbeat=slot.heartbeat,
             stop_flag=self._stop_flag,
             parent_pid=os.getpid(),
-            start_method=self.start_method,
+            start_method=self._method,
             # The kernel signals on the death of the creating *thread*: only long-lived ones.
             set_parent_death_signal=current is threading.main_thread()
             or current is self._supervisor,
@@ -256,14 +266,11 @@ class TaskHandler:
         finally:
             writer.close()
         self._hub.add(reader)
-        previous = slot.process
         slot.mark_started(process, time.monotonic())
         if slot.index < len(self.task_runner_processes):
             self.task_runner_processes[slot.index] = process
         else:
             self.task_runner_processes.append(process)
-        if previous is not None:
-            previous.close()
 
     # --- join ----------------------------------------------------------------------------
 
@@ -272,36 +279,23 @@ class TaskHandler:
 
         A second Ctrl-C/SIGTERM during the graceful stop skips the rest of the grace period.
         """
-        if not self._started:
+        if not self._started or not self._slots:
             return
-        previous = self._install_signal_handlers()
+        previous = install_stop_handlers(self._on_signal)
         try:
             while not self._stopped_event.is_set():
                 if self._signals_received:
                     logger.info("stop requested by signal; stopping the workers gracefully")
                     self.stop_processes()
                     break
-                if not self._supervise and not any(p.is_alive() for p in self._processes()):
+                if not self._anything_running():
                     break
                 self._stopped_event.wait(0.2)
         except KeyboardInterrupt:
             logger.info("interrupted; stopping the workers gracefully")
             self.stop_processes()
         finally:
-            self._restore_signal_handlers(previous)
-
-    def _install_signal_handlers(self) -> dict[int, _SignalHandler]:
-        if threading.current_thread() is not threading.main_thread():
-            return {}
-        previous: dict[int, _SignalHandler] = {}
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            previous[signum] = signal.signal(signum, self._on_signal)
-        return previous
-
-    @staticmethod
-    def _restore_signal_handlers(previous: dict[int, _SignalHandler]) -> None:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+            restore_handlers(previous)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         # Signal handler: set flags only; the joining thread does the work.
@@ -337,44 +331,33 @@ class TaskHandler:
             if self._stop_flag is not None:
                 self._stop_flag.value = 1
             for process in processes:
-                _request_stop(process)
+                request_stop(process)
         try:
-            self._wait_for_exit(processes, self._stop_grace_s)
+            wait_for_exit(processes, self._stop_grace_s, lambda: self._hurry)
         except KeyboardInterrupt as exc:
             interrupted, self._hurry = exc, True
-        self._end_stragglers(processes)
+        reason = "the stop was hurried" if self._hurry else "the grace period is over"
+        end_stragglers(processes, reason)
         if self._hub is not None:
             self._hub.stop()
         logger.info("worker processes stopped")
         if interrupted is not None:
             raise interrupted
 
-    def _wait_for_exit(self, processes: list[BaseProcess], timeout_s: float) -> None:
-        deadline = time.monotonic() + timeout_s
-        while not self._hurry:
-            alive = [p.sentinel for p in processes if p.is_alive()]
-            remaining = deadline - time.monotonic()
-            if not alive or remaining <= 0:
-                return
-            wait(alive, timeout=min(remaining, 0.2))
-
-    def _end_stragglers(self, processes: list[BaseProcess]) -> None:
-        for process in processes:
-            if process.is_alive():
-                logger.warning(
-                    "worker process %s (pid %s) did not stop within %.1fs; terminating it",
-                    process.name, process.pid, self._stop_grace_s,
-                )  # fmt: skip
-                process.terminate()
-        self._hurry = False
-        self._wait_for_exit(processes, _TERMINATE_WAIT_S)
-        for process in processes:
-            if process.is_alive():
-                logger.warning("killing worker process %s (pid %s)", process.name, process.pid)
-                process.kill()
-                process.join(_TERMINATE_WAIT_S)
-
     # --- status --------------------------------------------------------------------------
+
+    def _anything_running(self) -> bool:
+        """A worker process is alive, or will be (a restart is pending or can still happen)."""
+        with self._lock:
+            return any(
+                slot.process is not None
+                and (
+                    slot.process.is_alive()
+                    or slot.restart_at is not None
+                    or (self._supervise and not slot.gave_up)
+                )
+                for slot in self._slots
+            )
 
     def _processes(self) -> list[BaseProcess]:
         return [slot.process for slot in self._slots if slot.process is not None]
@@ -396,12 +379,3 @@ class TaskHandler:
         """One dict per worker: worker, name, pid, alive, exitcode, restart_count, wedged."""
         with self._lock:
             return [slot.status() for slot in self._slots]
-
-
-def _request_stop(process: BaseProcess) -> None:
-    """Ask a worker process to drain and exit (SIGTERM; Windows relies on the shared flag)."""
-    if os.name == "posix" and process.pid is not None:
-        try:
-            os.kill(process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            logger.debug("worker process %s already exited", process.name)

@@ -17,17 +17,12 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Callable, Union
+from typing import TYPE_CHECKING, Callable
 
 from conductor.client.automator._backoff import Backoff
-from conductor.client.automator._lease import lease_keeper
-from conductor.client.automator._runner_async import AsyncExecutor
-from conductor.client.automator._runner_core import RunnerCore
-from conductor.client.automator._runner_poll import Poller, long_poll_ms
-from conductor.client.automator._runner_state import Slots, StopState
-from conductor.client.automator._runner_threads import ThreadExecutor
-from conductor.client.automator._runner_timers import Timers
-from conductor.client.automator._runner_update import DEFAULT_UPDATE_DEADLINE_S, UpdateSender
+from conductor.client.automator._runner_parts import Parts, build_parts
+from conductor.client.automator._runner_state import StopState
+from conductor.client.automator._runner_update import DEFAULT_UPDATE_DEADLINE_S
 from conductor.client.automator.worker_config import (
     WorkerConfig,
     apply_worker_config,
@@ -37,7 +32,6 @@ from conductor.client.automator.worker_config import (
 from conductor.client.configuration.configuration import Configuration
 from conductor.client.http.api.task_resource_api import TaskResourceApi
 from conductor.client.http.api_client import ApiClient
-from conductor.client.worker._execution import is_async_worker
 from conductor.client.worker.worker_interface import WorkerInterface
 
 if TYPE_CHECKING:
@@ -64,27 +58,8 @@ PAUSED_CHECK_MIN_S = 0.1
 """Shortest pause between two looks at ``paused()`` of a paused worker."""
 
 _HEALTH_SLACK_S = 2.0  # how late a loop step may be before the heartbeat stops
-_LOOP_ERROR_BACKOFF = Backoff(base_s=1.0, cap_s=30.0)
-
-_Executor = Union[ThreadExecutor, AsyncExecutor]
-
-
-class _Parts:
-    """The machinery of a running runner, built on first use and closed when run() ends."""
-
-    def __init__(
-        self,
-        slots: Slots,
-        timers: Timers,
-        core: RunnerCore,
-        executor: _Executor,
-        poller: Poller,
-    ) -> None:
-        self.slots = slots
-        self.timers = timers
-        self.core = core
-        self.executor = executor
-        self.poller = poller
+LOOP_ERROR_BACKOFF = Backoff(base_s=1.0, cap_s=30.0)
+"""Delays after an unexpected error in the loop itself (a bug, or user code such as paused())."""
 
 
 class TaskRunner:
@@ -140,12 +115,11 @@ class TaskRunner:
         self.drain_deadline_s = drain_deadline_s
         self.worker_config: WorkerConfig = resolve_worker_config(worker)
         apply_worker_config(worker, self.worker_config)
-        self._stop_requested = False
         self._running = False
         self._stop = StopState()
-        self._parts: _Parts | None = None
+        self._parts: Parts | None = None
         self._healthy_until = 0.0
-        self._loop_backoff = _LOOP_ERROR_BACKOFF
+        self._loop_backoff = LOOP_ERROR_BACKOFF
         self._paused_logged = False
         self._heartbeat_failing = False
 
@@ -161,7 +135,7 @@ class TaskRunner:
         self._log_start(parts)
         parts.timers.call_later(0.0, self._tick)
         try:
-            while not self._stop_requested:
+            while not self._stop.requested:
                 self._guarded_step(parts)
         finally:
             try:
@@ -187,7 +161,7 @@ class TaskRunner:
 
         Only sets a flag, so it is safe to call from a signal handler or another thread.
         """
-        self._stop_requested = True
+        self._stop.requested = True
 
     def __enter__(self) -> TaskRunner:
         return self
@@ -207,7 +181,7 @@ class TaskRunner:
 
     # --- the loop -------------------------------------------------------------------------------
 
-    def _guarded_step(self, parts: _Parts) -> None:
+    def _guarded_step(self, parts: Parts) -> None:
         try:
             self._step(parts)
         except Exception:
@@ -223,10 +197,10 @@ class TaskRunner:
         else:
             self._loop_backoff = self._loop_backoff.reset()
 
-    def _step(self, parts: _Parts) -> None:
+    def _step(self, parts: Parts) -> None:
         self._healthy(SLOT_WAIT_S)
         free = parts.slots.wait_free(SLOT_WAIT_S)
-        if self._stop_requested:
+        if self._stop.requested:
             self._stop.begin(self.drain_deadline_s)
             return
         if free <= 0:
@@ -255,20 +229,26 @@ class TaskRunner:
         finally:
             worker.clear_task_definition_name_cache()
 
-    def _dispatch(self, parts: _Parts, tasks: list[Task]) -> None:
+    def _dispatch(self, parts: Parts, tasks: list[Task]) -> None:
         slots, start = parts.slots, parts.executor.start
         for task in tasks:
             if not task.task_id:
                 logger.warning("Ignoring a polled task without a taskId: %r", task)
                 continue
-            while slots.busy >= slots.size:
+            if slots.busy >= slots.size:
                 # The server handed out more than asked for; they are ours now, so run them too.
                 logger.warning(
                     "Got more tasks than free slots; task %s waits for one", task.task_id
                 )
-                self._healthy(SLOT_WAIT_S)
-                slots.wait_free(SLOT_WAIT_S)
-            start(task, slots.take())
+                while slots.busy >= slots.size:
+                    self._healthy(SLOT_WAIT_S)
+                    slots.wait_free(SLOT_WAIT_S)
+            busy = slots.take()
+            try:
+                start(task, busy)
+            except BaseException:
+                slots.release()
+                raise
 
     def _paused(self, task_type: str) -> bool:
         flag = self.worker.paused
@@ -290,7 +270,7 @@ class TaskRunner:
 
     def _tick(self) -> None:
         """On the watchdog thread: notice stop() and call the heartbeat hook."""
-        if self._stop_requested:
+        if self._stop.requested:
             self._stop.begin(self.drain_deadline_s)
         hook = self.heartbeat
         if hook is not None and time.monotonic() <= self._healthy_until:
@@ -308,50 +288,26 @@ class TaskRunner:
 
     # --- lifecycle ------------------------------------------------------------------------------
 
-    def _open(self) -> _Parts:
-        if self._parts is not None:
-            return self._parts
-        worker = self.worker
-        name = f"conductor-{worker.task_definition_names[0]}"
-        connect_s = self.configuration.connect_timeout
-        slots = Slots(max(1, int(worker.thread_count or 1)))
-        timers = Timers(f"{name}-watchdog")
-        sender = UpdateSender(
-            self.task_client, self._stop, self.metrics_collector, deadline_s=self.update_deadline_s
-        )
-        limit = worker.execution_timeout_seconds
-        core = RunnerCore(
-            worker,
-            self.task_client,
-            slots,
-            sender,
-            self._stop,
-            timers,
-            metrics=self.metrics_collector,
-            lease=lease_keeper() if worker.lease_extend_enabled else None,
-            time_limit_s=float(limit) if limit else None,
-            connect_timeout_s=connect_s,
-        )
-        executor: _Executor = (
-            AsyncExecutor(core, name) if is_async_worker(worker) else ThreadExecutor(core, name)
-        )
-        poller = Poller(
-            worker,
-            self.task_client,
-            self.metrics_collector,
-            wait_ms=long_poll_ms(worker, self.worker_config),
-            connect_timeout_s=connect_s,
-        )
-        self._parts = _Parts(slots, timers, core, executor, poller)
+    def _open(self) -> Parts:
+        if self._parts is None:
+            self._parts = build_parts(
+                self.worker,
+                self.task_client,
+                self._stop,
+                worker_config=self.worker_config,
+                metrics=self.metrics_collector,
+                update_deadline_s=self.update_deadline_s,
+                connect_timeout_s=self.configuration.connect_timeout,
+            )
         return self._parts
 
-    def _log_start(self, parts: _Parts) -> None:
+    def _log_start(self, parts: Parts) -> None:
         worker = self.worker
         logger.info(
             "Starting %s; %s, %d slot(s), long poll %d ms, polling interval %g ms, "
             "time limit %s, lease extension %s",
             describe_worker_config(self.worker_config),
-            "asyncio" if isinstance(parts.executor, AsyncExecutor) else "threads",
+            "asyncio" if parts.is_async else "threads",
             parts.slots.size,
             parts.poller.wait_ms,
             worker.get_polling_interval_in_seconds() * 1000,
@@ -359,7 +315,7 @@ class TaskRunner:
             "on" if parts.core.lease is not None else "off",
         )
 
-    def _drain(self, parts: _Parts) -> None:
+    def _drain(self, parts: Parts) -> None:
         self._stop.begin(self.drain_deadline_s)
         busy = parts.slots.busy
         if busy:
@@ -376,8 +332,7 @@ class TaskRunner:
         parts, self._parts = self._parts, None
         if parts is None:
             return
-        parts.executor.close()
-        parts.timers.close()
+        parts.close()
         api_client = getattr(self.task_client, "api_client", None)  # tests may swap the client
         if isinstance(api_client, ApiClient):
             api_client.close()

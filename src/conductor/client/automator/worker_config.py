@@ -40,13 +40,16 @@ from __future__ import annotations
 
 import configparser
 import logging
-import math
 import os
 import socket
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+
+from conductor.client.automator._config_values import PROPERTIES as _PROPERTIES
+from conductor.client.automator._config_values import PROPERTY_NAMES
+from conductor.client.automator._config_values import Property as _Property
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +61,6 @@ SOURCE_CONSTRUCTOR = "constructor"
 SOURCE_DEFAULT = "default"
 
 _APPLIED_ATTRIBUTE = "_conductor_worker_config"
-_TRUE = frozenset({"true", "1", "yes", "on"})
-_FALSE = frozenset({"false", "0", "no", "off"})
-_DISABLED = frozenset({"0", "none", "off", ""})
 
 
 @dataclass(frozen=True)
@@ -91,77 +91,6 @@ class WorkerConfig:
     def polling_interval_seconds(self) -> float:
         """``polling_interval`` converted to seconds."""
         return self.polling_interval / 1000.0
-
-
-# --- parsers: str -> typed value, ValueError with a short reason -------------------------------
-
-
-def _parse_ms(text: str) -> float:
-    value = float(text)
-    if math.isnan(value) or math.isinf(value) or value < 0:
-        raise ValueError("expected a number of milliseconds >= 0")
-    return value
-
-
-def _parse_positive_int(text: str) -> int:
-    value = int(text.strip())
-    if value < 1:
-        raise ValueError("expected an integer >= 1")
-    return value
-
-
-def _parse_ms_int(text: str) -> int:
-    value = int(text.strip())
-    if value < 0:
-        raise ValueError("expected an integer number of milliseconds >= 0")
-    return value
-
-
-def _parse_bool(text: str) -> bool:
-    lowered = text.strip().lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    raise ValueError("expected true/false, 1/0, yes/no or on/off")
-
-
-def _parse_optional_seconds(text: str) -> float | None:
-    if text.strip().lower() in _DISABLED:
-        return None
-    value = float(text)
-    if math.isnan(value) or math.isinf(value) or value < 0:
-        raise ValueError("expected a number of seconds > 0, or 0/none to disable")
-    return value
-
-
-def _parse_str(text: str) -> str:
-    return text.strip()
-
-
-@dataclass(frozen=True)
-class _Property:
-    name: str
-    parse: Callable[[str], Any]
-    default: Any
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def spellings(self) -> tuple[str, ...]:
-        return (self.name, *self.aliases)
-
-
-_PROPERTIES: tuple[_Property, ...] = (
-    _Property("polling_interval", _parse_ms, 100.0, ("poll_interval",)),
-    _Property("domain", _parse_str, None),
-    _Property("thread_count", _parse_positive_int, 1),
-    _Property("paused", _parse_bool, False),
-    _Property("poll_timeout", _parse_ms_int, 100),
-    _Property("lease_extend_enabled", _parse_bool, False),
-    _Property("execution_timeout_seconds", _parse_optional_seconds, None),
-    _Property("worker_id", _parse_str, None),
-)
-PROPERTY_NAMES: tuple[str, ...] = tuple(p.name for p in _PROPERTIES)
 
 
 # --- environment --------------------------------------------------------------------------------

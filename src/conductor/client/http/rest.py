@@ -15,11 +15,12 @@ import os
 import threading
 import weakref
 from typing import TYPE_CHECKING, Any, Union
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
 from urllib3.util.retry import Retry
 
 if TYPE_CHECKING:
@@ -293,12 +294,22 @@ class RESTClientObject:
         """
         method = method.upper()
         send_headers = dict(headers) if headers else {}
-        data = _encode_body(body, post_params, send_headers)
         timeout = self._timeout(_request_timeout)
         try:
-            resp = self.connection.request(
-                method, url, params=query_params, data=data, headers=send_headers, timeout=timeout
-            )
+            if body is None and post_params:
+                # Forms and multipart uploads are rare: requests encodes them.
+                form = _form_arguments(post_params, send_headers)
+                resp = self.connection.request(
+                    method, url, query_params, headers=send_headers, timeout=timeout, **form
+                )
+            elif self._given is None:
+                data = _encode_body(body, send_headers)
+                resp = self._send(method, url, query_params, send_headers, data, timeout)
+            else:
+                data = _encode_body(body, send_headers)
+                resp = self.connection.request(
+                    method, url, query_params, data, send_headers, timeout=timeout
+                )
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
             raise _transport_error(method, url, exc, timeout) from exc
         response = RESTResponse(resp)
@@ -309,6 +320,44 @@ class RESTClientObject:
         if response.status in (401, 403):
             raise AuthorizationException(http_resp=response, method=method, url=url)
         raise ApiException(http_resp=response, method=method, url=url)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        query_params: Sequence[tuple[str, Any]] | Mapping[str, Any] | None,
+        headers: dict[str, str],
+        data: bytes | None,
+        timeout: Timeout,
+    ) -> requests.Response:
+        """Send through the session's adapter, skipping ``Session.request``.
+
+        ``Session.request`` merges session settings, cookies and hooks on every call, which
+        costs more CPU than the rest of the call; a session this object built has none of
+        them (cookies are not kept, redirects not followed), so the request is prepared here
+        and handed to the mounted adapter, which still applies the pool, retries, TLS and
+        proxy settings. A session passed in by the caller goes through ``Session.request``.
+        """
+        session = self.connection
+        if query_params:
+            url += ("&" if "?" in url else "?") + urlencode(query_params)
+        if data is not None:
+            headers["Content-Length"] = str(len(data))
+        prepared = requests.PreparedRequest()
+        prepared.method = method
+        prepared.url = url
+        prepared.headers = CaseInsensitiveDict(headers)
+        prepared.body = data
+        response = session.get_adapter(url).send(
+            prepared,
+            stream=False,
+            timeout=timeout,
+            verify=True if session.verify is None else session.verify,
+            cert=session.cert,
+            proxies=session.proxies,
+        )
+        response.content  # noqa: B018 - read the body here, so a read failure is a transport error
+        return response
 
     def _timeout(self, override: Timeout | None) -> Timeout:
         if override is None:
@@ -430,11 +479,18 @@ def _proxy_setting(configuration: Configuration) -> dict[str, str]:
 # -- bodies and errors --------------------------------------------------------------------
 
 
-def _encode_body(body: Any, post_params: Any, headers: dict[str, str]) -> Any:
+def _form_arguments(post_params: Any, headers: dict[str, str]) -> dict[str, Any]:
+    fields = post_params.items() if isinstance(post_params, dict) else post_params
+    if any(isinstance(value, tuple) for _, value in fields):
+        # Multipart: requests must write the Content-Type, with its boundary.
+        headers.pop("Content-Type", None)
+        return {"files": post_params}
+    headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+    return {"data": post_params}
+
+
+def _encode_body(body: Any, headers: dict[str, str]) -> bytes | None:
     if body is None:
-        if post_params:
-            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-            return post_params
         return None
     if isinstance(body, (bytes, bytearray)):
         return bytes(body)
@@ -485,52 +541,82 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _root_cause(exc: BaseException) -> BaseException:
-    """Follow requests' and urllib3's wrappers down to the underlying error."""
-    seen = {id(exc)}
-    while True:
-        reason = getattr(exc, "reason", None)
-        first_arg = exc.args[0] if exc.args else None
+def _causes(exc: BaseException) -> list[BaseException]:
+    """Return ``exc`` and the errors it wraps (requests -> urllib3 -> socket), outermost first."""
+    chain = [exc]
+    while len(chain) < 16:
+        current = chain[-1]
+        reason = getattr(current, "reason", None)
+        first_arg = current.args[0] if current.args else None
         if isinstance(reason, BaseException):
             nxt: BaseException | None = reason
         elif isinstance(first_arg, BaseException):
             nxt = first_arg
         else:
-            nxt = exc.__cause__ or exc.__context__
-        if nxt is None or id(nxt) in seen:
-            return exc
-        seen.add(id(nxt))
-        exc = nxt
+            nxt = current.__cause__ or current.__context__
+        if nxt is None or any(nxt is seen for seen in chain):
+            break
+        chain.append(nxt)
+    return chain
 
 
-def _describe_failure(exc: BaseException, origin: str, timeout: Timeout) -> str:
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        connect = timeout[0] if isinstance(timeout, tuple) else timeout
-        return f"timed out after {connect:g} s connecting to {origin}"
-    if isinstance(exc, requests.exceptions.ReadTimeout):
-        read = timeout[1] if isinstance(timeout, tuple) else timeout
-        return f"no response from {origin} within {read:g} s"
-    if isinstance(exc, requests.exceptions.SSLError):
-        return f"TLS handshake with {origin} failed"
-    if isinstance(exc, requests.exceptions.ProxyError):
-        return f"the proxy failed to reach {origin}"
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        root = _root_cause(exc)
-        if isinstance(root, (ConnectionRefusedError, urllib3.exceptions.NewConnectionError)):
-            return f"could not connect to {origin}"
-        if isinstance(root, OSError) and "resolution" in str(root).lower():
-            return f"could not resolve the host of {origin}"
-        return f"connection to {origin} failed"
-    return f"request to {origin} failed"
+# urllib3 < 2 has no NameResolutionError (a NewConnectionError subclass in urllib3 2).
+_NAME_RESOLUTION: tuple[type[BaseException], ...] = tuple(
+    getattr(urllib3.exceptions, name)
+    for name in ("NameResolutionError",)
+    if hasattr(urllib3.exceptions, name)
+)
+
+# (kind, what failed) by the first matching error anywhere in the chain. Order matters:
+# a proxy failure wraps a connection error, urllib3's NewConnectionError subclasses its
+# ConnectTimeoutError, and requests reports a read timeout as ConnectionError after retries.
+_FAILURES: tuple[tuple[tuple[type[BaseException], ...], str, str], ...] = (
+    (
+        (requests.exceptions.ProxyError, urllib3.exceptions.ProxyError),
+        "ProxyError",
+        "the proxy failed to reach {origin}",
+    ),
+    (_NAME_RESOLUTION, "ConnectionError", "could not resolve the host of {origin}"),
+    (
+        (urllib3.exceptions.NewConnectionError, ConnectionRefusedError),
+        "ConnectionError",
+        "could not connect to {origin}",
+    ),
+    (
+        (requests.exceptions.ConnectTimeout, urllib3.exceptions.ConnectTimeoutError),
+        "ConnectTimeout",
+        "timed out after {connect:g} s connecting to {origin}",
+    ),
+    (
+        (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError),
+        "ReadTimeout",
+        "no response from {origin} within {read:g} s",
+    ),
+    (
+        (requests.exceptions.SSLError, urllib3.exceptions.SSLError),
+        "SSLError",
+        "TLS handshake with {origin} failed",
+    ),
+    (
+        (urllib3.exceptions.ProtocolError, ConnectionError),
+        "ConnectionError",
+        "the connection to {origin} broke before a complete response",
+    ),
+)
 
 
 def _transport_error(method: str, url: str, exc: BaseException, timeout: Timeout) -> ApiException:
     """Turn a transport failure into ``ApiException(status=0)``: the one place this happens."""
-    origin = _origin(url)
-    what = _describe_failure(exc, origin, timeout)
-    cause = str(_root_cause(exc)) or type(exc).__name__
-    path = urlsplit(url).path
-    reason = f"{type(exc).__name__}: {what} ({method} {path}): {cause}"
+    chain = _causes(exc)
+    kind, what = type(exc).__name__, "request to {origin} failed"
+    for types, label, template in _FAILURES:
+        if types and any(isinstance(error, types) for error in chain):
+            kind, what = label, template
+            break
+    connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+    where = what.format(origin=_origin(url), connect=connect, read=read)
+    cause = str(chain[-1]) or type(chain[-1]).__name__
+    reason = f"{kind}: {where} ({method} {urlsplit(url).path}): {cause}"
     return ApiException(status=0, reason=reason, method=method, url=url)
 
 

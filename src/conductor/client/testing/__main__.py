@@ -51,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stop.set()
 
     signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)  # Ctrl-C: stop cleanly, no traceback
     try:
         server.start()
     except OSError as exc:
@@ -61,9 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("Press Ctrl-C to stop.", flush=True)
     try:
         while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
+            continue
     finally:
         server.stop()
     print("stopped", flush=True)

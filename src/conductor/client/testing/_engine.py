@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Callable
@@ -31,8 +30,6 @@ from conductor.client.testing._records import (
 )
 from conductor.client.testing._state import State
 from conductor.client.testing._workflows import Decider
-
-logger = logging.getLogger(__name__)
 
 ENQUEUE_WORKFLOW_NAME = "enqueued_task"
 POSTPONE_SECONDS = 60.0
@@ -74,11 +71,6 @@ class Engine:
             state.lock.release()
             for name in wakeups:
                 self._listener(name)
-
-    @property
-    def lock(self) -> Any:
-        """The state lock, for callers that need several reads to be consistent."""
-        return self._state.lock
 
     # -- polling --------------------------------------------------------------------------------
 
@@ -389,7 +381,8 @@ class Engine:
         }
         with self._locked() as state:
             definition = self._decider.with_task_definitions(definition)
-            definition["tasks"][0]["taskDefinition"].update(task_def_overrides)
+            first_task = definition["tasks"][0]
+            first_task["taskDefinition"] = {**first_task["taskDefinition"], **task_def_overrides}
             workflow = self._decider.start(
                 definition,
                 workflow_input=copy.deepcopy(dict(input_data or {})),
@@ -399,12 +392,7 @@ class Engine:
             )
             return str(state.workflow_tasks[workflow["workflowId"]][0])
 
-    # -- metadata and workflows (see _engine_workflows) -----------------------------------------
-
-    @property
-    def state(self) -> State:
-        """The raw state, for the workflow and metadata facade (lock with ``locked()``)."""
-        return self._state
+    # -- for the workflow and metadata facade (_workflow_api) ----------------------------------
 
     @property
     def decider(self) -> Decider:

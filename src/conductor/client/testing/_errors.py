@@ -64,6 +64,11 @@ class ApiError(Exception):
         }
 
 
+def java_text(value: object) -> str:
+    """``value`` as Java string concatenation writes it (``null`` for None)."""
+    return "null" if value is None else str(value)
+
+
 def not_found(message: str) -> ApiError:
     """404 with the given message."""
     return ApiError(404, message)

@@ -36,7 +36,7 @@ class Request:
     ) -> None:
         self.method = method
         self.path = path
-        self.segments = [unquote(part) for part in path.split("/")[1:]]
+        self.segments = [unquote(part) if "%" in part else part for part in path.split("/")[1:]]
         self.query = query
         self.headers = headers
         self.body = b""
@@ -78,6 +78,30 @@ class _BadRequest(Exception):
         self.status = status
 
 
+class _TrackedProtocol(asyncio.StreamReaderProtocol):
+    """A stream protocol that records its transport while the connection is open."""
+
+    def __init__(
+        self,
+        reader: asyncio.StreamReader,
+        callback: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]],
+        transports: set[asyncio.BaseTransport],
+    ) -> None:
+        super().__init__(reader, callback)
+        self._transports = transports
+        self._tracked: asyncio.BaseTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._tracked = transport
+        self._transports.add(transport)
+        super().connection_made(transport)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._tracked is not None:
+            self._transports.discard(self._tracked)
+        super().connection_lost(exc)
+
+
 class HttpServer:
     """Serves ``handler`` on ``host:port``; ``close()`` stops listening and drops connections."""
 
@@ -85,27 +109,51 @@ class HttpServer:
         self._handler = handler
         self._host = host
         self._port = port
-        self._server: asyncio.AbstractServer | None = None
+        self._server: asyncio.Server | None = None
         self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
+        self._transports: set[asyncio.BaseTransport] = set()
 
     async def listen(self) -> int:
         """Bind and start accepting; returns the bound port (stable across close/listen)."""
-        self._server = await asyncio.start_server(
-            self._on_connection, self._host, self._port, limit=_STREAM_LIMIT, backlog=1024
-        )
+        loop = asyncio.get_running_loop()
+
+        def factory() -> _TrackedProtocol:
+            reader = asyncio.StreamReader(limit=_STREAM_LIMIT)
+            return _TrackedProtocol(reader, self._on_connection, self._transports)
+
+        self._server = await loop.create_server(factory, self._host, self._port, backlog=1024)
         self._port = self._server.sockets[0].getsockname()[1]
         return self._port
 
     async def close(self) -> None:
         """Close the listening socket, then every open connection."""
-        if self._server is not None:
-            self._server.close()
-            self._server = None
+        server, self._server = self._server, None
+        if server is not None:
+            await _stop_accepting(server)
+            server.close()
         tasks = list(self._connections)
         for task in tasks:
             task.cancel()
+        # Connections whose handler has not started yet: aborting makes the handler see EOF.
+        for transport in list(self._transports):
+            transport.abort()  # type: ignore[attr-defined]
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.sleep(0)  # run the connection_lost callbacks the aborts scheduled
+
+    async def shutdown(self) -> None:
+        """``close()``, then wait for every other task on the loop (accepts in flight too)."""
+        current = asyncio.current_task()
+        for _ in range(3):  # an accept in flight needs a few loop turns to become a connection
+            await self.close()
+        others = [task for task in asyncio.all_tasks() if task is not current]
+        if others:
+            _, pending = await asyncio.wait(others, timeout=2.0)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending, timeout=2.0)
+        await asyncio.sleep(0)
 
     async def _on_connection(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -156,6 +204,23 @@ class HttpServer:
             await writer.drain()
             if not keep_alive:
                 return
+
+
+async def _stop_accepting(server: asyncio.Server) -> None:
+    """Stop accepting, then let connections already accepted finish setting up.
+
+    Closing an asyncio server while an accepted socket is still being wrapped into a transport
+    leaks that socket on some Python versions, so the accept handler is removed first and the
+    loop gets a few turns before ``close()``.
+    """
+    loop = asyncio.get_running_loop()
+    for sock in server.sockets:
+        try:
+            loop.remove_reader(sock.fileno())
+        except (NotImplementedError, ValueError) as exc:  # loops without reader callbacks
+            logger.debug("cannot pause accepting on %r: %r", sock, exc)
+    for _ in range(3):
+        await asyncio.sleep(0)
 
 
 def _parse_head(head: bytes, peer_gone: Callable[[], bool]) -> tuple[Request, bool]:

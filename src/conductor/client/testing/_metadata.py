@@ -13,6 +13,7 @@ from typing import Any
 
 from conductor.client.testing._errors import (
     conflict,
+    java_text,
     not_found,
     server_error,
     validation_error,
@@ -304,7 +305,9 @@ class MetadataStore:
         """Like ``find_workflow_def`` but 404 when missing."""
         definition = self.find_workflow_def(name, version)
         if definition is None:
-            raise not_found(f"No such workflow found by name: {name}, version: {version}")
+            raise not_found(
+                f"No such workflow found by name: {name}, version: {java_text(version)}"
+            )
         return definition
 
     def all_workflow_defs(self) -> Iterable[JsonDict]:
@@ -317,6 +320,8 @@ class MetadataStore:
         """Unregister one version; 404 if unknown."""
         versions = self.workflow_defs.get(name)
         if not versions or versions.pop(version, None) is None:
-            raise not_found(f"No such workflow found by name: {name}, version: {version}")
+            raise not_found(
+                f"No such workflow found by name: {name}, version: {java_text(version)}"
+            )
         if not versions:
             del self.workflow_defs[name]

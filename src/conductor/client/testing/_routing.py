@@ -42,6 +42,8 @@ class Route:
             (part[1:-1], True) if part.startswith("{") else (part, False)
             for part in pattern.strip("/").split("/")
         ]
+        if self.parts[0][1]:
+            raise ValueError(f"route patterns must start with a literal segment: {pattern}")
         self.literals = sum(1 for _, is_var in self.parts if not is_var)
 
     def match(self, segments: list[str]) -> Params | None:
@@ -71,10 +73,11 @@ class Router:
         counts: RequestCounts,
         auth: TokenAuth | None,
     ) -> None:
-        self._by_length: dict[int, list[Route]] = {}
+        # Indexed by (segment count, first segment): every pattern starts with a literal.
+        self._index: dict[tuple[int, str], list[Route]] = {}
         for route in routes:
-            self._by_length.setdefault(len(route.parts), []).append(route)
-        for candidates in self._by_length.values():
+            self._index.setdefault((len(route.parts), route.parts[0][0]), []).append(route)
+        for candidates in self._index.values():
             candidates.sort(key=lambda route: -route.literals)  # Spring: literals win
         self._faults = faults
         self._counts = counts
@@ -84,7 +87,9 @@ class Router:
         if method == "HEAD":
             method = "GET"
         allowed = False
-        for route in self._by_length.get(len(segments), ()):
+        if not segments:
+            return "404"
+        for route in self._index.get((len(segments), segments[0]), ()):
             params = route.match(segments)
             if params is None:
                 continue

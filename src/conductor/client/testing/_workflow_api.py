@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 from conductor.client.testing._engine import Engine
-from conductor.client.testing._errors import not_found, server_error, validation_error
+from conductor.client.testing._errors import java_text, not_found, server_error, validation_error
 from conductor.client.testing._metadata import normalize_workflow_def
 from conductor.client.testing._records import (
     SCHEDULED,
@@ -109,10 +109,13 @@ class WorkflowApi:
             else:
                 found = state.metadata.find_workflow_def(str(name), version)
                 if found is None:
-                    raise not_found(f"No such workflow defined. name={name}, version={version}")
+                    raise not_found(
+                        f"No such workflow defined. name={name}, version={java_text(version)}"
+                    )
                 definition = found
             workflow = self._engine.decider.start(
                 definition,
+                registered=inline is None,
                 workflow_input=workflow_input,
                 correlation_id=body.get("correlationId"),
                 priority=priority or 0,
@@ -138,12 +141,15 @@ class WorkflowApi:
         with self._engine.locked() as state:
             definition = state.metadata.find_workflow_def(name, version)
             if definition is None:
-                raise not_found(f"No such workflow found by name: {name}, version: {version}")
+                raise not_found(
+                    f"No such workflow found by name: {name}, version: {java_text(version)}"
+                )
             workflow = self._engine.decider.start(
                 definition,
                 workflow_input=workflow_input,
                 correlation_id=correlation_id,
                 priority=priority,
+                registered=True,
             )
             return str(workflow["workflowId"])
 
@@ -228,6 +234,11 @@ class WorkflowApi:
         """``POST /workflow/{id}/retry``."""
         with self._engine.locked() as state:
             self._engine.decider.retry(self._workflow(state, workflow_id))
+
+    def decide(self, workflow_id: str) -> None:
+        """``PUT /workflow/decide/{id}``."""
+        with self._engine.locked() as state:
+            self._engine.decider.decide(self._workflow(state, workflow_id))
 
     def reset_callbacks(self, workflow_id: str) -> None:
         """``POST /workflow/{id}/resetcallbacks``: SCHEDULED tasks become pollable now."""

@@ -53,6 +53,7 @@ class WorkflowRoutes:
             Route("POST", "/workflow/{workflowId}/restart", w, self.restart),
             Route("POST", "/workflow/{workflowId}/retry", w, self.retry),
             Route("POST", "/workflow/{workflowId}/resetcallbacks", w, self.reset_callbacks),
+            Route("PUT", "/workflow/decide/{workflowId}", w, self.decide),
             Route("GET", "/workflow/running/{name}", w, self.running),
             Route("GET", "/workflow/{name}/correlated/{correlationId}", w, self.correlated),
         ]
@@ -188,6 +189,11 @@ class WorkflowRoutes:
         """Make delayed tasks pollable now (204)."""
         self._workflows.reset_callbacks(params["workflowId"])
         return empty_response(204)
+
+    async def decide(self, request: Request, params: Params) -> Response:
+        """Run the decider on a workflow (normally not needed: every change decides)."""
+        self._workflows.decide(params["workflowId"])
+        return empty_response()
 
     async def running(self, request: Request, params: Params) -> Response:
         """Ids of the running workflows of a name and version (default 1)."""

@@ -5,7 +5,6 @@ Every function expects the state lock to be held by the caller (the engine).
 
 from __future__ import annotations
 
-import copy
 import random
 from collections.abc import Iterable
 from typing import Any
@@ -53,6 +52,8 @@ class Decider:
         # Workflows created by ``enqueue_task``: their task input is literal (no expressions)
         # and their domain is fixed, not resolved from taskToDomain.
         self._direct: dict[str, str | None] = {}
+        self._defaults: dict[str, JsonDict] = {}
+        self._populated: dict[tuple[Any, Any], tuple[JsonDict, list[JsonDict], JsonDict]] = {}
 
     # -- starting -------------------------------------------------------------------------------
 
@@ -67,10 +68,11 @@ class Decider:
         created_by: str | None = None,
         idempotency_key: str | None = None,
         direct_domain: str | None = _UNSET,
+        registered: bool = False,
     ) -> JsonDict:
         """Create a RUNNING workflow and schedule its first task."""
         workflow = new_workflow(
-            self.with_task_definitions(definition),
+            self.with_task_definitions(definition, registered=registered),
             workflow_input=workflow_input,
             correlation_id=correlation_id,
             priority=priority,
@@ -86,15 +88,41 @@ class Decider:
         self.decide(workflow)
         return workflow
 
-    def with_task_definitions(self, definition: JsonDict) -> JsonDict:
-        """A copy of ``definition`` whose tasks embed their TaskDef (registered or default)."""
-        definition = copy.deepcopy(definition)
-        for workflow_task in definition["tasks"]:
+    def with_task_definitions(self, definition: JsonDict, *, registered: bool = False) -> JsonDict:
+        """A copy of ``definition`` whose tasks embed their TaskDef (registered or default).
+
+        Stored definitions and TaskDefs are never mutated in place (updates replace them), so
+        the copy shares them, and for a ``registered`` definition it is reused by every
+        workflow started from it until the definition or one of its TaskDefs changes.
+        """
+        task_defs = [self._task_def(workflow_task["name"]) for workflow_task in definition["tasks"]]
+        key = (definition.get("name"), definition.get("version"))
+        cached = self._populated.get(key) if registered else None
+        if (
+            cached is not None
+            and cached[0] is definition
+            and all(a is b for a, b in zip(cached[1], task_defs))
+        ):
+            return cached[2]
+        tasks = []
+        for workflow_task, task_def in zip(definition["tasks"], task_defs):
+            workflow_task = dict(workflow_task)
             if workflow_task.get("taskDefinition") is None:
-                registered = self._state.task_def_for(workflow_task["name"])
-                task_def = registered or default_task_def(workflow_task["name"])
-                workflow_task["taskDefinition"] = copy.deepcopy(task_def)
-        return definition
+                workflow_task["taskDefinition"] = task_def
+            tasks.append(workflow_task)
+        populated = {**definition, "tasks": tasks}
+        if registered:
+            self._populated[key] = (definition, task_defs, populated)
+        return populated
+
+    def _task_def(self, name: str) -> JsonDict:
+        registered = self._state.task_def_for(name)
+        if registered is not None:
+            return registered
+        default = self._defaults.get(name)
+        if default is None:
+            default = self._defaults[name] = default_task_def(name)
+        return default
 
     # -- deciding -------------------------------------------------------------------------------
 
@@ -180,7 +208,7 @@ class Decider:
     ) -> JsonDict:
         parameters = workflow_task.get("inputParameters") or {}
         if workflow["workflowId"] in self._direct:
-            return copy.deepcopy(parameters)
+            return dict(parameters)  # literal input, copied once when it was enqueued
         result = evaluate(parameters, self._context(workflow))
         return result if isinstance(result, dict) else {}
 
@@ -298,7 +326,9 @@ class Decider:
             raise conflict(f"Workflow {workflow['workflowId']} is not restartable")
         self.remove_tasks(workflow["workflowId"])
         if latest_definition is not None:
-            workflow["workflowDefinition"] = self.with_task_definitions(latest_definition)
+            workflow["workflowDefinition"] = self.with_task_definitions(
+                latest_definition, registered=True
+            )
             workflow["workflowVersion"] = latest_definition.get("version", 1)
         workflow.update(
             status=RUNNING,

@@ -86,6 +86,7 @@ class InMemoryConductorServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._http: HttpServer | None = None
         self._paused = False
+        self._sweeper: asyncio.TimerHandle | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -119,12 +120,13 @@ class InMemoryConductorServer:
             return
         self._engine.set_listener(waiters.notify)
         self._loop = loop
-        sweeper = loop.call_later(SWEEP_INTERVAL_S, self._sweep)
+        self._sweeper = loop.call_later(SWEEP_INTERVAL_S, self._sweep)
         ready.set_result(port)
         try:
             loop.run_forever()
         finally:
-            sweeper.cancel()
+            if self._sweeper is not None:
+                self._sweeper.cancel()
             self._engine.set_listener(None)
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
@@ -141,7 +143,7 @@ class InMemoryConductorServer:
             self._engine.sweep()
         except Exception:
             logger.exception("response-timeout sweep failed")
-        self._loop.call_later(SWEEP_INTERVAL_S, self._sweep)
+        self._sweeper = self._loop.call_later(SWEEP_INTERVAL_S, self._sweep)
 
     def stop(self) -> None:
         """Stop serving, close every connection, join the thread. Idempotent."""
@@ -150,7 +152,7 @@ class InMemoryConductorServer:
             return
         if threading.current_thread() is thread:
             raise RuntimeError("stop() cannot be called from the server's own thread")
-        self._call(self._close_http)
+        self._call(self._shutdown_http)
         loop.call_soon_threadsafe(loop.stop)
         thread.join()
         self._thread = self._loop = self._http = None
@@ -159,6 +161,10 @@ class InMemoryConductorServer:
     async def _close_http(self) -> None:
         if self._http is not None:
             await self._http.close()
+
+    async def _shutdown_http(self) -> None:
+        if self._http is not None:
+            await self._http.shutdown()
 
     def _call(self, make: Callable[[], Any]) -> Any:
         """Run coroutine ``make()`` on the server loop and wait for its result."""

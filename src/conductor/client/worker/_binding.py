@@ -263,6 +263,7 @@ def _is_plain_class(annotation: Any) -> bool:
     """A user class that dacite cannot build: not a dataclass, enum or builtin container."""
     return (
         inspect.isclass(annotation)
+        and typing.get_origin(annotation) is None  # Python 3.9: list[int] passes isclass
         and not dataclasses.is_dataclass(annotation)
         and not issubclass(annotation, enum.Enum)
         and annotation not in _DACITE_HANDLED

@@ -244,6 +244,8 @@ class _Run:
             result.worker_id = self.worker_id
         if result.status is None:
             result.status = TaskResultStatus.COMPLETED
+        if result.logs:
+            result.logs = [self._as_log(entry) for entry in result.logs]
         if result.output_data is not None:
             try:
                 output = to_json_compatible(result.output_data, "output")
@@ -251,6 +253,12 @@ class _Run:
                 return self._unserialisable(result, exc)
             result.output_data = output if isinstance(output, dict) else {"result": output}
         return result
+
+    def _as_log(self, entry: Any) -> TaskExecLog:
+        """Accept plain strings in a returned result's logs, as the server cannot."""
+        if isinstance(entry, TaskExecLog):
+            return entry
+        return TaskExecLog(log=str(entry), task_id=self.task.task_id, created_time=_now_ms())
 
     def _unserialisable(self, result: TaskResult, exc: OutputSerializationError) -> TaskResult:
         failed = self.fail(exc)
@@ -264,7 +272,7 @@ def _merge_context(result: TaskResult, scratch: TaskResult) -> None:
         result.logs = [*scratch.logs, *(result.logs or [])]
     if result.callback_after_seconds is None and scratch.callback_after_seconds is not None:
         result.callback_after_seconds = scratch.callback_after_seconds
-    if scratch.output_data:
+    if scratch.output_data and isinstance(result.output_data, (dict, type(None))):
         result.output_data = {**scratch.output_data, **(result.output_data or {})}
 
 

@@ -34,7 +34,7 @@ _UPDATE_TASK: Operation[str] = Operation(
 _UPDATE_TASK_V2: Operation[Task | None] = Operation(
     "update_task_v2", "POST", "/tasks/update-v2", ("body",), body="body", returns="Task",
 )  # fmt: skip
-_UPDATE_TASK1: Operation[str] = Operation(
+_UPDATE_TASK1: Operation[str | None] = Operation(
     "update_task1", "POST", "/tasks/{workflow_id}/{task_ref_name}/{status}",
     ("body", "workflow_id", "task_ref_name", "status"),
     query=("workerid",), body="body", returns="str", accept=TEXT, defaults=_HOSTNAME,
@@ -48,7 +48,8 @@ _GET_TASK: Operation[Task] = Operation(
     "get_task", "GET", "/tasks/{task_id}", ("task_id",), returns="Task",
 )  # fmt: skip
 _LOG: Operation[None] = Operation(
-    "log", "POST", "/tasks/{task_id}/log", ("body", "task_id"), body="body", content_type=TEXT,
+    "log", "POST", "/tasks/{task_id}/log", ("body", "task_id"), body="body",
+    content_type="text/plain; charset=utf-8",
 )  # fmt: skip
 _GET_TASK_LOGS: Operation[list[TaskExecLog]] = Operation(
     "get_task_logs", "GET", "/tasks/{task_id}/log", ("task_id",),
@@ -150,7 +151,7 @@ class TaskResourceApi(ResourceApi):
 
     def update_task1(
         self, body: dict[str, Any], workflow_id: str, task_ref_name: str, status: str, **kwargs: Any
-    ) -> str:
+    ) -> str | None:
         """Complete the pending task ``task_ref_name`` of a workflow; ``body`` is its output.
 
         Args:
@@ -161,7 +162,7 @@ class TaskResourceApi(ResourceApi):
             **kwargs: ``workerid`` (defaults to this host's name).
 
         Returns:
-            The task id (empty when no pending task matched).
+            The task id; None when no pending task matched (empty answer).
         """
         return self._call(_UPDATE_TASK1, (body, workflow_id, task_ref_name, status), kwargs)
 

@@ -44,8 +44,9 @@ def _field_property(name: str, allowed: frozenset[str] | None) -> property:
 
     def setter(self: Model, value: Any) -> None:
         if allowed is not None and value is not None:
-            key = value.name if isinstance(value, enum.Enum) else value
-            if not isinstance(key, str) or key not in allowed:
+            # An enum member is valid when either its name or its value is an allowed string.
+            keys = (value.name, value.value) if isinstance(value, enum.Enum) else (value,)
+            if not any(isinstance(key, str) and key in allowed for key in keys):
                 raise ValueError(
                     f"Invalid value for `{name}` ({value!r}), must be one of {sorted(allowed)}"
                 )
