@@ -50,6 +50,9 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="tiny sizes, only noop-1 unless --scenario is given"
     )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="run each scenario N times and report medians"
+    )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--json", type=Path, help="also write the raw results to this file")
     parser.add_argument("--logs", type=Path, help="directory for server and worker logs")
@@ -77,6 +80,23 @@ def _run_one(scenario: Scenario, ctx: Context) -> list[Row]:
     summary = "; ".join(f"{row.metric} {_cell(row)}" for row in rows)
     print(f"  {scenario.name} ({took:.0f}s): {summary}", file=sys.stderr, flush=True)
     return rows
+
+
+def _run_repeated(scenario: Scenario, ctx: Context, repeat: int) -> list[Row]:
+    """Run ``repeat`` times; each metric takes the median run's row, with the range noted."""
+    runs = [_run_one(scenario, ctx) for _ in range(repeat)]
+    failed = [rows for rows in runs if any(row.value is None for row in rows)]
+    if failed or repeat == 1:
+        return failed[0] if failed else runs[0]
+    merged = []
+    for index, row in enumerate(runs[0]):
+        samples = sorted((rows[index] for rows in runs), key=lambda r: r.value or 0.0)
+        median = samples[(len(samples) - 1) // 2]
+        low, high = samples[0].value or 0.0, samples[-1].value or 0.0
+        spread = f"median of {repeat}, range {format_number(low)}-{format_number(high)}"
+        note = f"{median.note}; {spread}" if median.note else spread
+        merged.append(Row(row.scenario, row.metric, median.value, row.target, note))
+    return merged
 
 
 def _cell(row: Row) -> str:
@@ -144,8 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             ctx.profile = args.profile / f"python{index}"
         ctx.logs.mkdir(exist_ok=True)
         print(f"{python}:", file=sys.stderr, flush=True)
-        rows = [row for scenario in scenarios for row in _run_one(scenario, ctx)]
+        rows = [row for scenario in scenarios for row in _run_repeated(scenario, ctx, args.repeat)]
         label = python_label(ctx.apps[0]) if ctx.apps else python
+        if any(label == existing for existing, _ in columns):
+            label = f"{label} [{python}]"
         columns.append((label, rows))
     print(f"date: {when}; cpus: {os.cpu_count()}; load average before/after: "
           f"{load_before}/{load_average()}; logs: {logs}")  # fmt: skip

@@ -73,7 +73,7 @@ def _v1_loop(client: Client, _: int) -> int:
         tasks = json.loads(body) if status == 200 else []
         if not tasks:
             return requests
-        status, _ = client.call("POST", "/tasks", _result(tasks[0]))
+        status, _body = client.call("POST", "/tasks", _result(tasks[0]))
         requests += 1
         assert status == 200, status
 
@@ -133,7 +133,7 @@ def _phase(url: str, phase: str, processes: int, connections: int, tasks: int) -
         ready.get()
     started = time.perf_counter()
     go.set()
-    total = sum(out.get() for _ in procs)
+    total = sum(int(out.get()) for _ in procs)
     elapsed = time.perf_counter() - started
     for proc in procs:
         proc.join()

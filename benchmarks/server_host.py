@@ -94,8 +94,14 @@ class Host:
             started = (task.get("outputData") or {}).get("started")
             if enqueued is not None and isinstance(started, (int, float)):
                 latencies_ms.append((started - enqueued) * 1000.0)
+        held_ms = [
+            task["endTime"] - task["startTime"]
+            for task in tasks
+            if task["startTime"] and task["endTime"]
+        ]
         return {
             "count": len(tasks),
+            "held_ms": held_ms,
             "statuses": dict(statuses),
             "first_start_ms": min(starts) if starts else None,
             "last_end_ms": max(ends) if ends else None,

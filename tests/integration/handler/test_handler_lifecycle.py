@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 from typing import Callable
 
 import handler_workers
@@ -15,7 +16,10 @@ from conductor.client.automator.task_handler import TaskHandler
 from conductor.client.testing.server import InMemoryConductorServer
 from conductor.client.worker.worker import Worker
 
-pytestmark = pytest.mark.integration
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(sys.platform != "linux", reason="uses /proc and POSIX signals"),
+]
 
 MakeHandler = Callable[..., TaskHandler]
 

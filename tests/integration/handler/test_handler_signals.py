@@ -13,7 +13,10 @@ from handler_support import output, pid_alive, status
 
 from conductor.client.testing.server import InMemoryConductorServer
 
-pytestmark = pytest.mark.integration
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(sys.platform != "linux", reason="uses /proc and POSIX signals"),
+]
 
 SCRIPT = Path(__file__).with_name("handler_script.py")
 

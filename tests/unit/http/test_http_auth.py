@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import responses
-from conftest import HOST, LocalServer, Received
+from http_support import HOST, LocalServer, Received
 from responses import matchers
 
 from conductor.client.configuration.configuration import Configuration
@@ -281,7 +281,11 @@ def test_secrets_and_tokens_never_reach_logs_reprs_or_errors(local_server, caplo
 
     def token(request: Received) -> tuple[int, dict[str, str], bytes]:
         assert json.loads(request.body) == CREDENTIALS
-        return 200, {"Content-Type": "application/json"}, json.dumps({"token": next(issued)}).encode()
+        return (
+            200,
+            {"Content-Type": "application/json"},
+            json.dumps({"token": next(issued)}).encode(),
+        )
 
     def poll(request: Received) -> tuple[int, dict[str, str], bytes]:
         if not rejected_once.is_set():

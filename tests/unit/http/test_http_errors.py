@@ -7,8 +7,8 @@ import pickle
 import pytest
 import requests
 import responses
-from conftest import HOST
 from http_samples import ERROR_404_JSON
+from http_support import HOST
 
 from conductor.client.configuration.configuration import Configuration
 from conductor.client.http.api.task_resource_api import TaskResourceApi
@@ -108,7 +108,8 @@ def test_authorization_errors_are_typed(rsps, api) -> None:
 
     exc = caught.value
     assert (exc.status_code, exc.error_code) == (403, "ACCESS_DENIED")
-    assert not exc.token_expired and not exc.invalid_token
+    assert not exc.token_expired
+    assert not exc.invalid_token
     assert str(exc).startswith(f"Authorization failed (HTTP 403, ACCESS_DENIED) from GET {HOST}")
 
 
@@ -173,7 +174,7 @@ def test_configured_read_timeout_bounds_every_call(silent_port) -> None:
     url = f"http://127.0.0.1:{silent_port}/api"
     configuration = Configuration(server_api_url=url, read_timeout=0.3, max_retries=0)
 
-    with pytest.raises(ApiException, match="within 0.3 s"):
+    with pytest.raises(ApiException, match=r"within 0\.3 s"):
         WorkflowResourceApi(ApiClient(configuration)).get_execution_status("wf")
 
 
@@ -201,7 +202,11 @@ def test_exceptions_pickle_with_their_details(rsps, api) -> None:
     copy = pickle.loads(pickle.dumps(caught.value))
 
     assert type(copy) is ApiException
-    assert (copy.status, copy.message, str(copy)) == (404, ERROR_404_JSON["message"], str(caught.value))
+    assert (copy.status, copy.message, str(copy)) == (
+        404,
+        ERROR_404_JSON["message"],
+        str(caught.value),
+    )
 
 
 def test_exception_built_by_hand_keeps_the_reference_signature() -> None:

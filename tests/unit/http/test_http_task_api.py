@@ -9,8 +9,8 @@ from typing import Any, Callable
 
 import pytest
 import responses
-from conftest import HOST
 from http_samples import TASK_JSON
+from http_support import HOST
 from responses import matchers
 
 from conductor.client.http.api.task_resource_api import TaskResourceApi

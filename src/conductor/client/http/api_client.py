@@ -634,9 +634,14 @@ def _encode_mapping(mapping: Mapping[Any, Any]) -> dict[Any, Any]:
     }
 
 
-def _encode_key(key: Any) -> Any:
+def _encode_key(key: Any) -> str:
+    """JSON object keys are strings: spell them as ``json.dumps`` would."""
     encoded = sanitize(key)
-    return encoded if isinstance(encoded, (str, int, float, bool)) or encoded is None else str(key)
+    if isinstance(encoded, str):
+        return encoded
+    if encoded is None or isinstance(encoded, bool):
+        return json.dumps(encoded)
+    return str(encoded)
 
 
 def _encode_enum(member: enum.Enum) -> Any:

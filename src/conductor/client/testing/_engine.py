@@ -299,7 +299,8 @@ class Engine:
             self._expire_response_timeouts()
             now = now_ms()
             found = [render_task(t, now) for t in state.tasks.values() if predicate(t)]
-            return copy.deepcopy(found)
+        # Nested values are replaced, never mutated, so copying outside the lock is safe.
+        return copy.deepcopy(found)
 
     def add_log(self, task_id: str, text: str) -> None:
         """``POST /tasks/{taskId}/log``: store the whole body as one log line."""

@@ -152,9 +152,11 @@ class InMemoryConductorServer:
             return
         if threading.current_thread() is thread:
             raise RuntimeError("stop() cannot be called from the server's own thread")
-        self._call(self._shutdown_http)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join()
+        try:
+            self._call(self._shutdown_http)
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join()
         self._thread = self._loop = self._http = None
         self._paused = False
 
@@ -196,7 +198,8 @@ class InMemoryConductorServer:
         """``http://127.0.0.1:<port>`` without ``/api``."""
         if self._port == 0:
             raise RuntimeError("port 0 is only resolved by start(); start the server first")
-        return f"http://{self._host}:{self._port}"
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"http://{host}:{self._port}"
 
     @property
     def url(self) -> str:

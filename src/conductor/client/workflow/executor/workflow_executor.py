@@ -316,8 +316,11 @@ class WorkflowExecutor:
 
     def update_task_by_ref_name(
         self, task_output: dict[str, Any], workflow_id: str, task_reference_name: str, status: str
-    ) -> str:
-        """Set the result of a workflow's pending task by reference name; return the task id."""
+    ) -> str | None:
+        """Set the result of a workflow's pending task by reference name.
+
+        Returns the task id, or None when the workflow has no pending task of that name.
+        """
         return self.task_client.update_task1(
             body=task_output,
             workflow_id=workflow_id,
