@@ -16,6 +16,7 @@ from typing import IO, Any
 from measure import descendants
 
 HERE = Path(__file__).resolve().parent
+SOURCE = HERE.parent / "src"
 _START_TIMEOUT_S = 60.0
 
 
@@ -47,13 +48,15 @@ class _Lines:
                 return reply
 
 
-def _child_env() -> dict[str, str]:
+def _child_env(python_path: Path | None = None) -> dict[str, str]:
     """The environment without settings that would change which package or server is used."""
     env = {
         key: value
         for key, value in os.environ.items()
         if key != "PYTHONPATH" and not key.upper().startswith("CONDUCTOR_")
     }
+    if python_path is not None:
+        env["PYTHONPATH"] = str(python_path)
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
@@ -69,7 +72,7 @@ class ServerHost:
             stdout=subprocess.PIPE,
             stderr=self._log,
             text=True,
-            env=_child_env(),
+            env=_child_env(SOURCE),  # the server is always this repository's
         )
         assert self._process.stdout is not None
         self.pid = self._process.pid

@@ -35,8 +35,12 @@ PASS, FAIL = "✓", "✗"
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     names = [scenario.name for scenario in SCENARIOS]
+    listing = "; ".join(f"{scenario.name}: {scenario.title}" for scenario in SCENARIOS)
     parser.add_argument(
-        "--scenario", action="append", choices=names, help="run only this one (repeatable)"
+        "--scenario",
+        action="append",
+        choices=names,
+        help=f"run only this one (repeatable). {listing}",
     )
     parser.add_argument(
         "--python",
@@ -171,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         columns.append((label, rows))
     print(f"date: {when}; cpus: {os.cpu_count()}; load average before/after: "
           f"{load_before}/{load_average()}; logs: {logs}")  # fmt: skip
-    print(f"command: {' '.join(shlex.quote(arg) for arg in [sys.argv[0], *sys.argv[1:]])}")
+    print(f"command: python {' '.join(shlex.quote(arg) for arg in sys.argv)}")
     print()
     print(_table(columns, args.markdown))
     notes = _notes(columns)

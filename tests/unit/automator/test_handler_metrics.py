@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import types
 import urllib.request
 from pathlib import Path
 from typing import Any, Callable
@@ -10,6 +9,7 @@ from typing import Any, Callable
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from conductor.client.configuration.settings.metrics_settings import MetricsSettings
 from conductor.client.telemetry._output import MetricsOutput
 from conductor.client.telemetry._store import MetricsStore, render_text
 from conductor.client.telemetry.metrics_collector import (
@@ -139,12 +139,8 @@ def test_metrics_file_is_replaced_atomically(tmp_path: Path) -> None:
 
 
 def test_metrics_served_over_http(tmp_path: Path) -> None:
-    settings = types.SimpleNamespace(
-        directory=str(tmp_path),
-        file_name="m.prom",
-        update_interval=0.1,
-        http_port=0,
-        http_host="127.0.0.1",
+    settings = MetricsSettings(
+        directory=str(tmp_path), file_name="m.prom", http_port=0, http_host="127.0.0.1"
     )
     output = MetricsOutput(settings)
     output.start()

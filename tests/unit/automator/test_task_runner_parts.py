@@ -53,6 +53,9 @@ class ScriptedTaskApi:
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]
 
+    def poll(self, tasktype: str, **kwargs: Any) -> Any:
+        return self._answer("poll", tasktype=tasktype, **kwargs)
+
     def batch_poll(self, tasktype: str, **kwargs: Any) -> Any:
         return self._answer("batch_poll", tasktype=tasktype, **kwargs)
 
@@ -354,6 +357,30 @@ def test_poller_auth_failure_is_an_error_with_a_longer_backoff(
     assert len(errors) == 1
     assert "401" in errors[0]
     assert "INVALID_TOKEN" in errors[0]
+
+
+def test_poller_falls_back_to_the_single_poll_when_batch_is_missing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    task = Task(task_id="t1")
+    missing = ApiException(status=405, reason="Method Not Allowed")
+    api = ScriptedTaskApi(batch_poll=[missing], poll=[task, None])
+    poller = _poller(api)
+    with caplog.at_level(logging.INFO):
+        assert poller.poll("poll_type", 3) == [task]
+        assert poller.poll("poll_type", 3) == []
+    assert api.names() == ["batch_poll", "poll", "poll"]
+    assert poller.single
+    assert caplog.text.count("one task at a time") == 1
+
+
+def test_poller_keeps_batch_when_the_single_poll_is_missing_too() -> None:
+    missing = ApiException(status=404, reason="Not Found")
+    api = ScriptedTaskApi(batch_poll=[missing], poll=[missing])
+    poller = _poller(api)
+    assert poller.poll("poll_type", 1) == []
+    assert not poller.single
+    assert poller.error_delay_s > 0
 
 
 # --- LeaseKeeper --------------------------------------------------------------------------------

@@ -7,8 +7,12 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import responses
+from responses import matchers
+
 BASE = "http://conductor.test"
 HOST = BASE + "/api"
+JSON = "application/json"
 
 
 Handler = Callable[["Received"], "tuple[int, dict[str, str], bytes]"]
@@ -43,3 +47,30 @@ class LocalServer:
     def count(self, method: str, path: str) -> int:
         with self.lock:
             return sum(1 for r in self.received if r.method == method and r.path == path)
+
+
+def expect(
+    rsps: responses.RequestsMock,
+    method: str,
+    path: str,
+    *,
+    query: dict[str, Any] | None = None,
+    accept: str = JSON,
+    sent_json: Any = None,
+    sent_text: str | None = None,
+    sent_type: str | None = None,
+    **reply: Any,
+) -> None:
+    """Register the one request an API call must make: exact query, Accept and body."""
+    match: list[Callable[..., Any]] = [
+        matchers.query_param_matcher(query or {}, strict_match=True),
+        matchers.header_matcher({"Accept": accept}),
+    ]
+    if sent_json is not None:
+        match.append(matchers.json_params_matcher(sent_json, strict_match=True))
+        match.append(matchers.header_matcher({"Content-Type": JSON}))
+    if sent_text is not None:
+        match.append(matchers.body_matcher(sent_text))
+    if sent_type is not None:
+        match.append(matchers.header_matcher({"Content-Type": sent_type}))
+    rsps.add(method, HOST + path, match=match, **reply)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import copy
 import json
 import socket
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import responses
 from http_samples import TASK_JSON
-from http_support import HOST
-from responses import matchers
+from http_support import HOST, expect
 
 from conductor.client.http.api.task_resource_api import TaskResourceApi
 from conductor.client.http.api_client import ApiClient
@@ -52,33 +51,6 @@ def api(api_client: ApiClient) -> TaskResourceApi:
     return TaskResourceApi(api_client)
 
 
-def _expect(
-    rsps: responses.RequestsMock,
-    method: str,
-    path: str,
-    *,
-    query: dict[str, Any] | None = None,
-    accept: str = JSON,
-    sent_json: Any = None,
-    sent_text: str | None = None,
-    sent_type: str | None = None,
-    **reply: Any,
-) -> None:
-    """Register the one request an API call must make: exact query, Accept and body."""
-    match: list[Callable[..., Any]] = [
-        matchers.query_param_matcher(query or {}, strict_match=True),
-        matchers.header_matcher({"Accept": accept}),
-    ]
-    if sent_json is not None:
-        match.append(matchers.json_params_matcher(sent_json, strict_match=True))
-        match.append(matchers.header_matcher({"Content-Type": JSON}))
-    if sent_text is not None:
-        match.append(matchers.body_matcher(sent_text))
-    if sent_type is not None:
-        match.append(matchers.header_matcher({"Content-Type": sent_type}))
-    rsps.add(method, HOST + path, match=match, **reply)
-
-
 PLAIN = "text/plain;charset=UTF-8"
 
 
@@ -92,7 +64,7 @@ def _sent(rsps: responses.RequestsMock) -> Any:
 
 
 def test_poll_sends_worker_and_domain_and_returns_the_task(rsps, api) -> None:
-    _expect(
+    expect(
         rsps, "GET", "/tasks/poll/resize", query={"workerid": "w1", "domain": "d1"}, json=TASK_JSON
     )
 
@@ -104,7 +76,7 @@ def test_poll_sends_worker_and_domain_and_returns_the_task(rsps, api) -> None:
 
 
 def test_poll_leaves_out_unset_optional_parameters(rsps, api) -> None:
-    _expect(rsps, "GET", "/tasks/poll/resize", query={"workerid": "w1"}, json=TASK_JSON)
+    expect(rsps, "GET", "/tasks/poll/resize", query={"workerid": "w1"}, json=TASK_JSON)
 
     api.poll("resize", workerid="w1", domain=None)
 
@@ -112,14 +84,14 @@ def test_poll_leaves_out_unset_optional_parameters(rsps, api) -> None:
 
 
 def test_poll_returns_none_on_204(rsps, api) -> None:
-    _expect(rsps, "GET", "/tasks/poll/resize", status=204)
+    expect(rsps, "GET", "/tasks/poll/resize", status=204)
 
     assert api.poll("resize") is None
 
 
 def test_batch_poll_sends_count_and_timeout_in_ms(rsps, api) -> None:
     query = {"workerid": "w1", "domain": "d1", "count": "5", "timeout": "1000"}
-    _expect(rsps, "GET", "/tasks/poll/batch/resize", query=query, json=[TASK_JSON, TASK_JSON])
+    expect(rsps, "GET", "/tasks/poll/batch/resize", query=query, json=[TASK_JSON, TASK_JSON])
 
     tasks = api.batch_poll("resize", workerid="w1", domain="d1", count=5, timeout=1000)
 
@@ -129,13 +101,13 @@ def test_batch_poll_sends_count_and_timeout_in_ms(rsps, api) -> None:
 
 @pytest.mark.parametrize("reply", [{"json": []}, {"status": 204}], ids=["empty-array", "204"])
 def test_batch_poll_returns_an_empty_list_when_nothing_came(rsps, api, reply) -> None:
-    _expect(rsps, "GET", "/tasks/poll/batch/resize", query={"count": "1"}, **reply)
+    expect(rsps, "GET", "/tasks/poll/batch/resize", query={"count": "1"}, **reply)
 
     assert api.batch_poll("resize", count=1) == []
 
 
 def test_batch_poll_with_http_info_returns_data_status_and_headers(rsps, api) -> None:
-    _expect(rsps, "GET", "/tasks/poll/batch/resize", status=204)
+    expect(rsps, "GET", "/tasks/poll/batch/resize", status=204)
 
     data, status, headers = api.batch_poll_with_http_info("resize")
 
@@ -144,7 +116,7 @@ def test_batch_poll_with_http_info_returns_data_status_and_headers(rsps, api) ->
 
 
 def test_request_timeout_overrides_the_configured_one(rsps, api) -> None:
-    _expect(rsps, "GET", "/tasks/poll/batch/resize", json=[])
+    expect(rsps, "GET", "/tasks/poll/batch/resize", json=[])
 
     api.batch_poll("resize", _request_timeout=(2, 6.5))
 
@@ -155,7 +127,7 @@ def test_request_timeout_overrides_the_configured_one(rsps, api) -> None:
 
 
 def test_update_task_posts_the_result_and_returns_the_plain_text_id(rsps, api) -> None:
-    _expect(
+    expect(
         rsps,
         "POST",
         "/tasks",
@@ -170,7 +142,7 @@ def test_update_task_posts_the_result_and_returns_the_plain_text_id(rsps, api) -
 
 
 def test_update_task_v2_returns_the_next_task(rsps, api) -> None:
-    _expect(rsps, "POST", "/tasks/update-v2", sent_json=RESULT_JSON, json=TASK_JSON)
+    expect(rsps, "POST", "/tasks/update-v2", sent_json=RESULT_JSON, json=TASK_JSON)
 
     task = api.update_task_v2(body=RESULT)
 
@@ -179,7 +151,7 @@ def test_update_task_v2_returns_the_next_task(rsps, api) -> None:
 
 
 def test_update_task_v2_returns_none_on_204(rsps, api) -> None:
-    _expect(rsps, "POST", "/tasks/update-v2", sent_json=RESULT_JSON, status=204)
+    expect(rsps, "POST", "/tasks/update-v2", sent_json=RESULT_JSON, status=204)
 
     assert api.update_task_v2(RESULT) is None
 
@@ -187,7 +159,7 @@ def test_update_task_v2_returns_none_on_204(rsps, api) -> None:
 def test_update_task1_defaults_the_worker_id_to_the_host_name(rsps, api) -> None:
     query = {"workerid": socket.gethostname()}
     path = "/tasks/wf-1/ref_1/COMPLETED"
-    _expect(
+    expect(
         rsps,
         "POST",
         path,
@@ -203,7 +175,7 @@ def test_update_task1_defaults_the_worker_id_to_the_host_name(rsps, api) -> None
 
 def test_update_task1_answers_none_when_no_pending_task_matched(rsps, api) -> None:
     path = "/tasks/wf-1/ref_1/FAILED"
-    _expect(rsps, "POST", path, query={"workerid": "w9"}, accept=TEXT, sent_json={}, body="")
+    expect(rsps, "POST", path, query={"workerid": "w9"}, accept=TEXT, sent_json={}, body="")
 
     assert api.update_task1({}, "wf-1", "ref_1", "FAILED", workerid="w9") is None
 
@@ -211,7 +183,7 @@ def test_update_task1_answers_none_when_no_pending_task_matched(rsps, api) -> No
 def test_update_task_sync_returns_the_workflow(rsps, api) -> None:
     query = {"workerid": socket.gethostname()}
     workflow = {"workflowId": "wf-1", "status": "RUNNING", "tasks": [TASK_JSON]}
-    _expect(
+    expect(
         rsps, "POST", "/tasks/wf-1/ref_1/COMPLETED/sync", query=query, sent_json={}, json=workflow
     )
 
@@ -226,13 +198,13 @@ def test_update_task_sync_returns_the_workflow(rsps, api) -> None:
 
 
 def test_get_task(rsps, api) -> None:
-    _expect(rsps, "GET", "/tasks/task-3b1c", json=TASK_JSON)
+    expect(rsps, "GET", "/tasks/task-3b1c", json=TASK_JSON)
 
     assert api.get_task("task-3b1c").reference_task_name == "resize_ref"
 
 
 def test_path_parameters_are_url_quoted(rsps, api) -> None:
-    _expect(rsps, "GET", "/tasks/a%2Fb%20c", json=TASK_JSON)
+    expect(rsps, "GET", "/tasks/a%2Fb%20c", json=TASK_JSON)
 
     api.get_task("a/b c")
 
@@ -241,14 +213,14 @@ def test_path_parameters_are_url_quoted(rsps, api) -> None:
 
 def test_log_sends_the_line_as_raw_text(rsps, api) -> None:
     line = 'step 2: "quoted"\nnext line'
-    _expect(rsps, "POST", "/tasks/t1/log", sent_text=line, sent_type="text/plain; charset=utf-8")
+    expect(rsps, "POST", "/tasks/t1/log", sent_text=line, sent_type="text/plain; charset=utf-8")
 
     assert api.log(line, "t1") is None
 
 
 def test_get_task_logs(rsps, api) -> None:
     logs = [{"log": "hello", "taskId": "t1", "createdTime": 1700000000000}]
-    _expect(rsps, "GET", "/tasks/t1/log", json=logs)
+    expect(rsps, "GET", "/tasks/t1/log", json=logs)
 
     assert api.get_task_logs("t1") == [
         TaskExecLog(log="hello", task_id="t1", created_time=1700000000000)
@@ -256,7 +228,7 @@ def test_get_task_logs(rsps, api) -> None:
 
 
 def test_get_task_logs_is_empty_on_204(rsps, api) -> None:
-    _expect(rsps, "GET", "/tasks/t1/log", status=204)
+    expect(rsps, "GET", "/tasks/t1/log", status=204)
 
     assert api.get_task_logs("t1") == []
 
@@ -265,9 +237,7 @@ def test_get_task_logs_is_empty_on_204(rsps, api) -> None:
 
 
 def test_size_repeats_the_task_type_parameter(rsps, api) -> None:
-    _expect(
-        rsps, "GET", "/tasks/queue/sizes", query={"taskType": ["a", "b"]}, json={"a": 0, "b": 3}
-    )
+    expect(rsps, "GET", "/tasks/queue/sizes", query={"taskType": ["a", "b"]}, json={"a": 0, "b": 3})
 
     assert api.size(task_type=["a", "b"]) == {"a": 0, "b": 3}
     assert rsps.calls[0].request.url.endswith("/tasks/queue/sizes?taskType=a&taskType=b")
@@ -277,7 +247,7 @@ POLL_DATA = [{"queueName": "a", "domain": None, "workerId": "w1", "lastPollTime"
 
 
 def test_get_all_poll_data(rsps, api) -> None:
-    _expect(rsps, "GET", "/tasks/queue/polldata/all", json=POLL_DATA)
+    expect(rsps, "GET", "/tasks/queue/polldata/all", json=POLL_DATA)
 
     assert api.get_all_poll_data() == [
         PollData(queue_name="a", worker_id="w1", last_poll_time=1700000000000)
@@ -285,26 +255,26 @@ def test_get_all_poll_data(rsps, api) -> None:
 
 
 def test_get_poll_data(rsps, api) -> None:
-    _expect(rsps, "GET", "/tasks/queue/polldata", query={"taskType": "a"}, json=POLL_DATA)
+    expect(rsps, "GET", "/tasks/queue/polldata", query={"taskType": "a"}, json=POLL_DATA)
 
     assert api.get_poll_data("a")[0].queue_name == "a"
 
 
 def test_requeue_pending_task_returns_the_count_as_text(rsps, api) -> None:
-    _expect(rsps, "POST", "/tasks/queue/requeue/a", accept=TEXT, body="3", content_type=PLAIN)
+    expect(rsps, "POST", "/tasks/queue/requeue/a", accept=TEXT, body="3", content_type=PLAIN)
 
     assert api.requeue_pending_task("a") == "3"
 
 
 def test_all(rsps, api) -> None:
-    _expect(rsps, "GET", "/tasks/queue/all", json={"a": 2})
+    expect(rsps, "GET", "/tasks/queue/all", json={"a": 2})
 
     assert api.all() == {"a": 2}
 
 
 def test_all_verbose(rsps, api) -> None:
     verbose = {"a": {"a": {"size": 2, "uacked": 1}}}
-    _expect(rsps, "GET", "/tasks/queue/all/verbose", json=verbose)
+    expect(rsps, "GET", "/tasks/queue/all/verbose", json=verbose)
 
     assert api.all_verbose() == verbose
 
@@ -315,7 +285,7 @@ def test_all_verbose(rsps, api) -> None:
 def test_search1(rsps, api) -> None:
     query = {"start": "0", "size": "10", "freeText": "*", "query": "status=FAILED"}
     summary = {"taskId": "t1", "taskType": "a", "status": "FAILED"}
-    _expect(rsps, "GET", "/tasks/search", query=query, json={"totalHits": 1, "results": [summary]})
+    expect(rsps, "GET", "/tasks/search", query=query, json={"totalHits": 1, "results": [summary]})
 
     found = api.search1(start=0, size=10, free_text="*", query="status=FAILED")
 
@@ -324,7 +294,7 @@ def test_search1(rsps, api) -> None:
 
 
 def test_search_v21(rsps, api) -> None:
-    _expect(rsps, "GET", "/tasks/search-v2", json={"totalHits": 1, "results": [TASK_JSON]})
+    expect(rsps, "GET", "/tasks/search-v2", json={"totalHits": 1, "results": [TASK_JSON]})
 
     found = api.search_v21()
 
@@ -335,7 +305,7 @@ def test_search_v21(rsps, api) -> None:
 def test_get_external_storage_location1(rsps, api) -> None:
     query = {"path": "p/1", "operation": "WRITE", "payloadType": "TASK_OUTPUT"}
     location = {"uri": "s3://bucket/p/1", "path": "p/1"}
-    _expect(rsps, "GET", "/tasks/externalstoragelocation", query=query, json=location)
+    expect(rsps, "GET", "/tasks/externalstoragelocation", query=query, json=location)
 
     found = api.get_external_storage_location1("p/1", "WRITE", "TASK_OUTPUT")
 
@@ -364,7 +334,7 @@ def test_http_info_twin_checks_arguments_too(api) -> None:
 
 
 def test_http_info_twin_honours_return_http_data_only(rsps, api) -> None:
-    _expect(rsps, "GET", "/tasks/t1", json=TASK_JSON)
+    expect(rsps, "GET", "/tasks/t1", json=TASK_JSON)
 
     task = api.get_task_with_http_info("t1", _return_http_data_only=True)
 
@@ -372,7 +342,7 @@ def test_http_info_twin_honours_return_http_data_only(rsps, api) -> None:
 
 
 def test_async_req_returns_a_result_to_wait_for(rsps, api) -> None:
-    _expect(rsps, "GET", "/tasks/t1", json=TASK_JSON)
+    expect(rsps, "GET", "/tasks/t1", json=TASK_JSON)
 
     pending = api.get_task("t1", async_req=True)
 
@@ -380,7 +350,7 @@ def test_async_req_returns_a_result_to_wait_for(rsps, api) -> None:
 
 
 def test_preload_content_false_returns_the_raw_response(rsps, api) -> None:
-    _expect(rsps, "GET", "/tasks/t1", json=TASK_JSON)
+    expect(rsps, "GET", "/tasks/t1", json=TASK_JSON)
 
     raw = api.get_task("t1", _preload_content=False)
 

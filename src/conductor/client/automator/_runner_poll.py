@@ -41,6 +41,9 @@ POLL_BACKOFF = Backoff(base_s=0.1, cap_s=10.0)
 AUTH_BACKOFF = Backoff(base_s=2.0, cap_s=60.0)
 """Delays between polls the server refused (401/403): a retry rarely helps soon."""
 
+# A server without the batch poll answers these; the single poll then stands in for it.
+_BATCH_MISSING_STATUSES = frozenset({404, 405})
+
 
 def long_poll_ms(worker: WorkerInterface, config: WorkerConfig | None) -> int:
     """The batch-poll ``timeout`` (ms): the worker's ``poll_timeout`` if set, else the default.
@@ -72,6 +75,8 @@ def long_poll_ms(worker: WorkerInterface, config: WorkerConfig | None) -> int:
 class Poller:
     """Batch polls for one runner; never raises for server or transport trouble.
 
+    A server without the batch poll (404/405) is polled with the single poll instead, for good.
+
     Args:
         worker: The worker (identity and domain are read on every poll).
         client: The task API client.
@@ -94,6 +99,7 @@ class Poller:
         self._metrics = metrics
         self.wait_ms = wait_ms
         self.request_timeout = (connect_timeout_s, wait_ms / 1000.0 + LONG_POLL_READ_MARGIN_S)
+        self.single = False  # True once the server turned out to lack the batch poll
         self._backoff = POLL_BACKOFF
         self._failures = 0
         self._failing_since = 0.0
@@ -118,14 +124,7 @@ class Poller:
             metrics.increment_task_poll(task_type)
         started = time.perf_counter()
         try:
-            tasks = self._client.batch_poll(
-                task_type,
-                workerid=worker.get_identity(),
-                domain=domain or None,
-                count=count,
-                timeout=self.wait_ms,
-                _request_timeout=self.request_timeout,
-            )
+            tasks = self._request(task_type, worker.get_identity(), domain or None, count)
         except Exception as exc:
             self._failed(task_type, exc)
             return []
@@ -136,6 +135,42 @@ class Poller:
         if self._failures:
             self._recovered(task_type)
         return tasks or []
+
+    def _request(
+        self, task_type: str, worker_id: str, domain: str | None, count: int
+    ) -> list[Task]:
+        client = self._client
+        if not self.single:
+            try:
+                return client.batch_poll(
+                    task_type,
+                    workerid=worker_id,
+                    domain=domain,
+                    count=count,
+                    timeout=self.wait_ms,
+                    _request_timeout=self.request_timeout,
+                )
+            except AuthorizationException:
+                raise
+            except ApiException as exc:
+                if exc.status not in _BATCH_MISSING_STATUSES:
+                    raise
+                tasks = self._single_poll(task_type, worker_id, domain)  # raises if missing too
+                self.single = True
+                logger.info(
+                    "The server answered HTTP %s to the batch poll; polling %s one task at a "
+                    "time from now on",
+                    exc.status,
+                    task_type,
+                )
+                return tasks
+        return self._single_poll(task_type, worker_id, domain)
+
+    def _single_poll(self, task_type: str, worker_id: str, domain: str | None) -> list[Task]:
+        task = self._client.poll(
+            task_type, workerid=worker_id, domain=domain, _request_timeout=self.request_timeout
+        )
+        return [task] if task is not None and task.task_id else []
 
     def _failed(self, task_type: str, exc: Exception) -> None:
         if self._metrics is not None:

@@ -154,7 +154,7 @@ class TaskRunner:
         self._step(parts)
         if not self._running:
             while not parts.slots.wait_idle(SLOT_WAIT_S):
-                pass
+                self._healthy(SLOT_WAIT_S)
 
     def stop(self) -> None:
         """Ask :meth:`run` to stop polling, finish the tasks in flight and return.

@@ -24,6 +24,10 @@ class MetricsSettings:
         directory: Directory of the metrics file; defaults to ``~/tmp/``.
         file_name: Name of the metrics file.
         update_interval: How often the file is rewritten, in seconds.
+        http_port: When set, the metrics are also served as ``/metrics`` on this port
+            (0 picks a free port).
+        http_host: Address the ``/metrics`` endpoint binds (all interfaces by default,
+            so that a Prometheus server can scrape it).
     """
 
     def __init__(
@@ -31,12 +35,17 @@ class MetricsSettings:
         directory: str | None = None,
         file_name: str = "metrics.log",
         update_interval: float = 0.1,
+        http_port: int | None = None,
+        *,
+        http_host: str = "0.0.0.0",
     ) -> None:
         if directory is None:
             directory = get_default_temporary_folder()
         self._set_dir(directory)
         self.file_name = file_name
         self.update_interval = update_interval
+        self.http_port = http_port
+        self.http_host = http_host
 
     def _set_dir(self, directory: str) -> None:
         try:
@@ -48,5 +57,5 @@ class MetricsSettings:
     def __repr__(self) -> str:
         return (
             f"MetricsSettings(directory={self.directory!r}, file_name={self.file_name!r}, "
-            f"update_interval={self.update_interval!r})"
+            f"update_interval={self.update_interval!r}, http_port={self.http_port!r})"
         )

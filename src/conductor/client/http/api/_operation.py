@@ -153,13 +153,17 @@ def invoke(
     path_params = {name: params[name] for name in op._path_names}
     query = [(wire, params[name]) for name, wire in op._query if params.get(name) is not None]
     data_only = params.get("_return_http_data_only") if http_info else True
+    body = params.get(op.body) if op.body is not None else None
+    headers = dict(op._headers)
+    if body is None:
+        headers.pop("Content-Type", None)  # an optional body left out
     result = api_client.call_api(
         op.path,
         op.method,
         path_params,
         query,
-        dict(op._headers),
-        body=params.get(op.body) if op.body is not None else None,
+        headers,
+        body=body,
         response_type=op.returns,
         async_req=params.get("async_req"),
         _return_http_data_only=data_only,
