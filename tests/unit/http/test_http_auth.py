@@ -17,7 +17,7 @@ from conductor.client.configuration.configuration import Configuration
 from conductor.client.configuration.settings.authentication_settings import (
     AuthenticationSettings,
 )
-from conductor.client.http import api_client as api_client_module
+from conductor.client.http import _auth
 from conductor.client.http.api.task_resource_api import TaskResourceApi
 from conductor.client.http.api.token_resource_api import TokenResourceApi
 from conductor.client.http.api_client import ApiClient
@@ -71,7 +71,7 @@ def ordered(rsps: responses.RequestsMock) -> responses.RequestsMock:
 
 @pytest.fixture(autouse=True)
 def _forget_no_auth_hosts() -> None:
-    api_client_module._no_auth_hosts.clear()
+    _auth._no_auth_hosts.clear()
 
 
 def test_no_token_is_fetched_when_the_client_is_built(rsps) -> None:

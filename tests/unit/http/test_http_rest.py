@@ -11,7 +11,7 @@ from http_support import HOST
 from responses import matchers
 
 from conductor.client.configuration.configuration import Configuration
-from conductor.client.http import rest
+from conductor.client.http import _fork, rest
 from conductor.client.http.api.task_resource_api import TaskResourceApi
 from conductor.client.http.api_client import ApiClient
 from conductor.client.http.rest import RESTClientObject, RESTResponse, redact_url
@@ -181,7 +181,7 @@ def test_after_fork_the_child_builds_its_own_session() -> None:
     rest_client = RESTClientObject(configuration=Configuration(server_api_url=HOST))
     parent_session = rest_client.connection
 
-    rest._after_fork_in_child()  # what os.register_at_fork runs in a forked child
+    _fork.after_fork_in_child()  # what os.register_at_fork runs in a forked child
 
     assert rest_client._session is None
     assert rest_client.connection is not parent_session
@@ -191,12 +191,12 @@ def test_api_client_pickles_without_session_or_token(rsps) -> None:
     rsps.get(HOST + "/tasks/t", json={})
     client = ApiClient(Configuration(server_api_url=HOST))
     TaskResourceApi(client).get_task("t")
-    client._token = "tok-x"
+    client._auth._token = "tok-x"
 
     copy = pickle.loads(pickle.dumps(client))
 
     assert copy.rest_client._session is None
-    assert copy._token is None
+    assert copy._auth._token is None
     assert copy.configuration.host == HOST
     assert b"tok-x" not in pickle.dumps(client)
 

@@ -395,7 +395,7 @@ def test_deserialize_class_accepts_native_classes(client) -> None:
 
 
 def test_type_strings_are_compiled_once(client) -> None:
-    from conductor.client.http.api_client import decoder_for
+    from conductor.client.http._serialization import decoder_for
 
     assert decoder_for("dict(str, list[Task])") is decoder_for("dict(str, list[Task])")
 

@@ -1,60 +1,37 @@
-"""The generated-style API client: builds requests, (de)serialises models, handles auth.
+"""The generated-style API client: builds requests and turns responses into models.
 
 ``ApiClient.call_api`` is the one engine every resource API goes through: it fills the path,
 encodes the query, sanitises the body to JSON, adds the auth header, sends the request
-through :class:`RESTClientObject` and turns the response into models.
-
-Hot-path notes: each model class gets a codec, built once, that maps JSON keys to fields
-and holds the compiled decoder of every field's type string; encoders are cached per Python
-type. Nothing is parsed, logged or formatted per call unless DEBUG logging is on.
+through :class:`RESTClientObject` and turns the response into models. The JSON codecs live
+in ``_serialization``, the token handling in ``_auth``.
 """
 
 from __future__ import annotations
 
-import base64
-import dataclasses
 import datetime
-import decimal
 import enum
-import importlib
-import json
-import logging
 import mimetypes
 import os
 import threading
-import time
-import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import quote
 
 from conductor.client import __version__
 from conductor.client.configuration.configuration import Configuration
-from conductor.client.http.rest import (
-    ApiException,
-    AuthorizationException,
-    RESTClientObject,
-    RESTResponse,
-    reset_after_fork,
-)
+from conductor.client.http import _serialization
+from conductor.client.http._auth import TOKEN_PATH, TokenAuth
+from conductor.client.http._serialization import sanitize
+from conductor.client.http.rest import RESTClientObject, RESTResponse
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from conductor.client.http.rest import Timeout
 
-logger = logging.getLogger(__name__)
+__all__ = ["ApiClient", "AsyncResult"]
 
-AUTH_HEADER = "X-Authorization"
-TOKEN_PATH = "/token"
-_REFRESH_ERRORS = frozenset({"EXPIRED_TOKEN", "INVALID_TOKEN"})
-_MODELS_PACKAGE = "conductor.client.http.models"
 _COLLECTION_DELIMITERS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
-
-Decoder = Callable[[Any], Any]
-
-# Hosts already told (at INFO) that they have no /token endpoint: logged once per process.
-_no_auth_hosts: set[str] = set()
 
 
 class ApiClient:
@@ -101,10 +78,7 @@ class ApiClient:
         if header_name is not None and header_value is not None:
             self.default_headers[header_name] = header_value
         self.cookie = cookie
-        self._token: str | None = None
-        self._token_fetched_at = 0.0  # time.monotonic() of the fetch
-        self._auth_disabled = False  # the server has no /token endpoint
-        self._token_lock = threading.Lock()
+        self._auth = TokenAuth(self.configuration, self.rest_client, self.default_headers)
 
     # -- compatibility accessors --------------------------------------------------------
 
@@ -130,20 +104,6 @@ class ApiClient:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state["_token"] = None
-        state["_token_fetched_at"] = 0.0
-        del state["_token_lock"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._token_lock = threading.Lock()
-
-    def _after_fork(self) -> None:
-        self._token_lock = threading.Lock()  # it may have been held by a thread at fork time
 
     # -- the engine ---------------------------------------------------------------------
 
@@ -266,100 +226,15 @@ class ApiClient:
         timeout: Timeout | None,
     ) -> RESTResponse:
         url = self.configuration.host + path
-        authenticate = path != TOKEN_PATH
-        token = self._auth_token() if authenticate else None
-        if token is not None:
-            headers[AUTH_HEADER] = token
-        try:
+
+        def send() -> RESTResponse:
             return self.rest_client.request(
                 method, url, query, headers, payload, post_params, _request_timeout=timeout
             )
-        except AuthorizationException as exc:
-            if token is None or exc.error_code not in _REFRESH_ERRORS:
-                if authenticate and token is None and not self._auth_disabled:
-                    exc.detail = self._missing_credentials_hint()
-                raise
-            logger.info("Auth token rejected (%s); fetching a new one", exc.error_code)
-            fresh = self._refresh_token(stale=token)
-            if fresh is None:
-                raise
-            headers[AUTH_HEADER] = fresh
-        # Retried once; a second refusal propagates.
-        return self.rest_client.request(
-            method, url, query, headers, payload, post_params, _request_timeout=timeout
-        )
 
-    # -- authentication -----------------------------------------------------------------
-
-    def _auth_token(self) -> str | None:
-        settings = self.configuration.authentication_settings
-        if settings is None:
-            return self.configuration.AUTH_TOKEN  # a token the user set directly
-        if self._auth_disabled:
-            return None
-        token = self._token
-        ttl_s = self.configuration.auth_token_ttl_min * 60
-        if token is not None and time.monotonic() - self._token_fetched_at < ttl_s:
-            return token
-        return self._refresh_token(stale=token)
-
-    def _refresh_token(self, stale: str | None) -> str | None:
-        with self._token_lock:
-            if self._auth_disabled:
-                return None
-            if self._token is not None and self._token != stale:
-                return self._token  # another thread already refreshed it
-            return self._fetch_token()
-
-    def _fetch_token(self) -> str | None:
-        settings = self.configuration.authentication_settings
-        if settings is None:
-            return None
-        host = self.configuration.host
-        described = f"key id {settings.key_id!r} at {host}"
-        if not settings.key_id or not settings.key_secret:
-            missing = "key id" if not settings.key_id else "key secret"
-            exc = AuthorizationException(status=401, reason="Unauthorized", method="POST")
-            exc.detail = f"the {missing} is empty: cannot authenticate {described}"
-            raise exc
-        reset_after_fork(self)
-        body = {"keyId": settings.key_id, "keySecret": settings.key_secret}
-        headers = {**self.default_headers, "Accept": "application/json"}
-        try:
-            response = self.rest_client.request("POST", host + TOKEN_PATH, None, headers, body)
-        except AuthorizationException as exc:
-            exc.detail = f"the server rejected the credentials of {described}"
-            raise
-        except ApiException as exc:
-            if exc.status == 404:
-                self._disable_auth(host)
-                return None
-            exc.detail = f"could not get an auth token for {described}"
-            raise
-        token = _token_from(response)
-        self._token = token
-        self._token_fetched_at = time.monotonic()
-        self.configuration.update_token(token)
-        logger.debug("Fetched an auth token for key id %r", settings.key_id)
-        return token
-
-    def _disable_auth(self, host: str) -> None:
-        self._auth_disabled = True
-        if host not in _no_auth_hosts:
-            _no_auth_hosts.add(host)
-            logger.info(
-                "%s has no %s endpoint (HTTP 404): it does not use authentication, "
-                "so requests are sent without a token",
-                host,
-                TOKEN_PATH,
-            )
-
-    def _missing_credentials_hint(self) -> str:
-        return (
-            f"{self.configuration.host} requires authentication but no credentials are "
-            "configured: pass authentication_settings or set CONDUCTOR_AUTH_KEY and "
-            "CONDUCTOR_AUTH_SECRET"
-        )
+        if path == TOKEN_PATH:
+            return send()  # the token request itself carries no token
+        return self._auth.send(headers, send)
 
     # -- serialisation ------------------------------------------------------------------
 
@@ -389,32 +264,11 @@ class ApiClient:
         Raises:
             ApiException: The body is not valid JSON, or not of the expected shape.
         """
-        if response_type is None or response.status == 204 or not response.data:
-            return None
-        if response_type == "str":
-            return _text_result(response)
-        try:
-            value = json.loads(response.data)
-        except ValueError as exc:
-            if response_type == "object":
-                return response.text
-            raise _unreadable(response, response_type, f"not valid JSON ({exc})") from exc
-        try:
-            return self.deserialize_class(value, response_type)
-        except (TypeError, ValueError, AttributeError, KeyError) as exc:
-            raise _unreadable(response, response_type, str(exc)) from exc
+        return _serialization.deserialize(response, response_type)
 
     def deserialize_class(self, data: Any, klass: str | type) -> Any:
         """Return decoded JSON ``data`` as ``klass`` (a type string or a class)."""
-        if data is None:
-            return None
-        if isinstance(klass, str):
-            decoder = decoder_for(klass)
-        elif _is_model_class(klass):
-            decoder = _codec(klass).decode
-        else:
-            decoder = _NATIVE_DECODERS.get(klass.__name__)
-        return data if decoder is None else decoder(data)
+        return _serialization.decode(data, klass)
 
     # -- generated-client helpers -------------------------------------------------------
 
@@ -571,372 +425,3 @@ def _query_value(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value if isinstance(value.value, (str, int)) else value.name
     return value
-
-
-def _text_result(response: RESTResponse) -> str:
-    """A text endpoint's answer; a JSON string (quoted) is unquoted."""
-    text = response.text
-    if text.startswith('"') and "json" in response.content_type:
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return text
-        return value if isinstance(value, str) else text
-    return text
-
-
-def _token_from(response: RESTResponse) -> str:
-    try:
-        token = json.loads(response.data).get("token")
-    except (ValueError, AttributeError):
-        token = None
-    if not isinstance(token, str) or not token:
-        raise _unreadable(response, "Token", "the response has no 'token' field")
-    return token
-
-
-def _unreadable(response: RESTResponse, response_type: str, why: str) -> ApiException:
-    exc = ApiException(http_resp=response)
-    exc.reason = f"the response body could not be parsed as {response_type}: {why}"
-    return exc
-
-
-# -- encoding (sanitize) ------------------------------------------------------------------
-
-_PASS_THROUGH = frozenset({str, int, float, bool})
-Encoder = Callable[[Any], Any]
-_encoders: dict[type, Encoder] = {}
-
-
-def sanitize(obj: Any) -> Any:
-    """Return ``obj`` as JSON-ready data (see :meth:`ApiClient.sanitize_for_serialization`)."""
-    if obj is None:
-        return None
-    kind = type(obj)
-    if kind in _PASS_THROUGH:
-        return obj
-    encoder = _encoders.get(kind)
-    if encoder is None:
-        encoder = _encoders[kind] = _encoder_for(kind)
-    return encoder(obj)
-
-
-def _encode_list(items: Any) -> list[Any]:
-    return [item if type(item) in _PASS_THROUGH else sanitize(item) for item in items]
-
-
-def _encode_mapping(mapping: Mapping[Any, Any]) -> dict[Any, Any]:
-    return {
-        (key if type(key) is str else _encode_key(key)): (
-            value if type(value) in _PASS_THROUGH else sanitize(value)
-        )
-        for key, value in mapping.items()
-    }
-
-
-def _encode_key(key: Any) -> str:
-    """JSON object keys are strings: spell them as ``json.dumps`` would."""
-    encoded = sanitize(key)
-    if isinstance(encoded, str):
-        return encoded
-    if encoded is None or isinstance(encoded, bool):
-        return json.dumps(encoded)
-    return str(encoded)
-
-
-def _encode_enum(member: enum.Enum) -> Any:
-    value = member.value
-    return value if type(value) in _PASS_THROUGH else member.name
-
-
-def _encode_decimal(number: decimal.Decimal) -> Any:
-    if not number.is_finite():
-        return str(number)
-    return int(number) if number == number.to_integral_value() else float(number)
-
-
-def _encode_bytes(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _encode_isoformat(value: datetime.date | datetime.time) -> str:
-    return value.isoformat()
-
-
-def _encode_dataclass(obj: Any) -> dict[str, Any]:
-    return {field.name: sanitize(getattr(obj, field.name)) for field in dataclasses.fields(obj)}
-
-
-def _encode_object(obj: Any) -> Any:
-    try:
-        attributes = vars(obj)
-    except TypeError:
-        return str(obj)
-    return {name: sanitize(value) for name, value in attributes.items() if value is not None}
-
-
-def _encoder_for(kind: type) -> Encoder:
-    """Pick the encoder for one Python type (cached by the caller)."""
-    if _is_model_class(kind):
-        return _codec(kind).encode
-    if issubclass(kind, enum.Enum):
-        return _encode_enum
-    if issubclass(kind, (str, int, float)):  # subclasses json can write as they are
-        return _identity
-    if issubclass(kind, (bytes, bytearray)):
-        return _encode_bytes
-    if issubclass(kind, (datetime.date, datetime.time)):  # datetime is a date
-        return _encode_isoformat
-    if issubclass(kind, uuid.UUID):
-        return str
-    if issubclass(kind, decimal.Decimal):
-        return _encode_decimal
-    if issubclass(kind, Mapping):
-        return _encode_mapping
-    if issubclass(kind, (list, tuple, set, frozenset)):
-        return _encode_list
-    if dataclasses.is_dataclass(kind):
-        return _encode_dataclass
-    return _encode_object
-
-
-def _identity(value: Any) -> Any:
-    return value
-
-
-# -- decoding (deserialize) -----------------------------------------------------------------
-
-_decoders: dict[str, Decoder | None] = {}
-
-
-def decoder_for(type_string: str) -> Decoder | None:
-    """Return the decoder of a type string, compiled once; None means "as is"."""
-    try:
-        return _decoders[type_string]
-    except KeyError:
-        decoder = _decoders[type_string] = _compile(type_string.strip())
-        return decoder
-
-
-def _compile(type_string: str) -> Decoder | None:
-    if type_string in _NATIVE_DECODERS:
-        return _NATIVE_DECODERS[type_string]
-    for prefix, container in (("list[", list), ("set[", set)):
-        if type_string.startswith(prefix) and type_string.endswith("]"):
-            return _sequence_decoder(decoder_for(type_string[len(prefix) : -1]), container)
-    if type_string.startswith(("dict(", "dict[")) and type_string.endswith((")", "]")):
-        inner = type_string[5:-1]
-        _, _, value_type = _split_pair(inner)
-        return _mapping_decoder(decoder_for(value_type))
-    return _model_decoder(type_string)
-
-
-def _split_pair(inner: str) -> tuple[str, str, str]:
-    """Split ``"K, V"`` at the top-level comma (V may itself contain commas)."""
-    depth = 0
-    for index, char in enumerate(inner):
-        if char in "[(":
-            depth += 1
-        elif char in "])":
-            depth -= 1
-        elif char == "," and depth == 0:
-            return inner[:index].strip(), ",", inner[index + 1 :].strip()
-    return inner.strip(), "", "object"
-
-
-def _sequence_decoder(item: Decoder | None, container: type) -> Decoder:
-    if item is None:
-        return container if container is set else _as_list
-
-    def decode(values: Any) -> Any:
-        _expect(values, list, "a JSON array")
-        return container([None if value is None else item(value) for value in values])
-
-    return decode
-
-
-def _as_list(values: Any) -> Any:
-    _expect(values, list, "a JSON array")
-    return values
-
-
-def _mapping_decoder(item: Decoder | None) -> Decoder:
-    if item is None:
-        return _as_dict
-
-    def decode(values: Any) -> dict[str, Any]:
-        _expect(values, dict, "a JSON object")
-        return {key: None if value is None else item(value) for key, value in values.items()}
-
-    return decode
-
-
-def _as_dict(values: Any) -> Any:
-    _expect(values, dict, "a JSON object")
-    return values
-
-
-def _expect(value: Any, kind: type, described: str) -> None:
-    if not isinstance(value, kind):
-        raise TypeError(f"expected {described}, got {type(value).__name__}: {_preview(value)}")
-
-
-def _preview(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:80] + "..."
-
-
-def _model_decoder(name: str) -> Decoder | None:
-    models = importlib.import_module(_MODELS_PACKAGE)
-    klass = getattr(models, name, None)
-    if klass is None or not _is_model_class(klass):
-        logger.warning("Unknown model %r in a type string: its JSON is kept as it is", name)
-        return None
-    # The codec is looked up at call time: models may refer to themselves (WorkflowTask).
-    return lambda data: _codec(klass).decode(data)
-
-
-def _decode_str(value: Any) -> str:
-    return value if type(value) is str else str(value)
-
-
-def _decode_int(value: Any) -> int:
-    return value if type(value) is int else int(value)
-
-
-def _decode_float(value: Any) -> float:
-    return value if type(value) is float else float(value)
-
-
-def _decode_bool(value: Any) -> bool:
-    if type(value) is bool:
-        return value
-    if isinstance(value, str):
-        return value.strip().lower() == "true"
-    return bool(value)
-
-
-def _decode_datetime(value: Any) -> datetime.datetime:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.datetime.fromtimestamp(value / 1000, tz=datetime.timezone.utc)
-    text = str(value)
-    return datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-
-
-def _decode_date(value: Any) -> datetime.date:
-    return (
-        _decode_datetime(value).date() if "T" in str(value) else datetime.date.fromisoformat(value)
-    )
-
-
-_NATIVE_DECODERS: dict[str, Decoder | None] = {
-    "str": _decode_str,
-    "int": _decode_int,
-    "long": _decode_int,
-    "float": _decode_float,
-    "bool": _decode_bool,
-    "datetime": _decode_datetime,
-    "date": _decode_date,
-    "object": None,
-    "dict": _as_dict,
-    "list": _as_list,
-}
-
-
-# -- model codecs ---------------------------------------------------------------------------
-
-
-def _is_model_class(kind: Any) -> bool:
-    return (
-        isinstance(kind, type)
-        and isinstance(getattr(kind, "swagger_types", None), dict)
-        and isinstance(getattr(kind, "attribute_map", None), dict)
-    )
-
-
-class _ModelCodec:
-    """Per-class plan for turning a model into JSON and back, built once."""
-
-    __slots__ = ("_build", "_fields", "_out", "klass")
-
-    def __init__(self, klass: type) -> None:
-        self.klass = klass
-        fields: dict[str, tuple[str, str | None, str]] = {}
-        out: list[tuple[str, str | None, str]] = []
-        for name, type_string in klass.swagger_types.items():  # type: ignore[attr-defined]
-            json_key = klass.attribute_map.get(name, name)  # type: ignore[attr-defined]
-            private = "_" + name if _is_generated_field(klass, name) else None
-            fields.setdefault(json_key, (name, private, type_string))
-            out.append((json_key, private, name))
-        self._fields = {
-            key: (name, private, decoder_for(type_string))
-            for key, (name, private, type_string) in fields.items()
-        }
-        self._out = tuple(out)
-        self._build = _constructor(klass)
-
-    def encode(self, obj: Any) -> dict[str, Any]:
-        state = obj.__dict__
-        result: dict[str, Any] = {}
-        for key, private, name in self._out:
-            value = state.get(private) if private is not None else getattr(obj, name)
-            if value is None:
-                continue
-            result[key] = value if type(value) in _PASS_THROUGH else sanitize(value)
-        return result
-
-    def decode(self, data: Any) -> Any:
-        _expect(data, dict, f"a JSON object for {self.klass.__name__}")
-        obj = self._build()
-        state = obj.__dict__
-        fields = self._fields
-        for key, value in data.items():
-            field = fields.get(key)
-            if field is None:
-                continue  # a field this SDK does not model
-            name, private, decoder = field
-            if value is not None and decoder is not None:
-                value = decoder(value)
-            if private is not None:
-                state[private] = value  # a plain generated field: no setter logic to run
-            else:
-                setattr(obj, name, value)
-        return obj
-
-
-_codecs: dict[type, _ModelCodec] = {}
-
-
-def _codec(klass: type) -> _ModelCodec:
-    codec = _codecs.get(klass)
-    if codec is None:
-        codec = _codecs[klass] = _ModelCodec(klass)
-    return codec
-
-
-def _is_generated_field(klass: type, name: str) -> bool:
-    """True when ``name`` is a plain property over ``_name`` made by the models' base.
-
-    Such fields are read and written through ``__dict__``; hand-written accessors (which may
-    convert, like ``TaskResult.status``) and other swagger-style classes go through
-    getattr/setattr.
-    """
-    accessor = getattr(klass, name, None)
-    return isinstance(accessor, property) and getattr(accessor.fget, "_generated", False)
-
-
-def _constructor(klass: type) -> Callable[[], Any]:
-    """Return a no-argument factory of ``klass`` instances with every field unset."""
-    try:
-        klass()
-    except TypeError:
-        names = tuple("_" + name for name in klass.swagger_types)  # type: ignore[attr-defined]
-
-        def build() -> Any:
-            obj: Any = object.__new__(klass)
-            obj.__dict__.update(dict.fromkeys(names))
-            obj.__dict__["discriminator"] = None
-            return obj
-
-        return build
-    return klass

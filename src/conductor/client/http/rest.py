@@ -1,8 +1,8 @@
-"""HTTP transport: one pooled ``requests.Session`` per client, and the error types.
+"""The REST layer: :class:`RESTClientObject` sends requests; responses and errors are typed.
 
 Every request has a bounded timeout. Transport failures (refused, reset, timed out, TLS) are
 turned into :class:`ApiException` with ``status=0`` in exactly one place,
-:func:`_transport_error`; HTTP error statuses become :class:`ApiException`, or
+:meth:`RESTClientObject.request`; HTTP error statuses become :class:`ApiException`, or
 :class:`AuthorizationException` for 401/403. Messages name the method, URL and cause, never
 credentials.
 """
@@ -11,31 +11,46 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
-import weakref
 from typing import TYPE_CHECKING, Any, Union
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
-from requests.structures import CaseInsensitiveDict
-from urllib3.util.retry import Retry
+
+from conductor.client.http._fork import reset_after_fork
+from conductor.client.http._session import (
+    IDEMPOTENT_METHODS,
+    RETRY_STATUSES,
+    build_retry,
+    build_session,
+    send_direct,
+)
+from conductor.client.http._transport_errors import describe_transport_failure
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from conductor.client.configuration.configuration import Configuration
 
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "RETRY_STATUSES",
+    "ApiException",
+    "AuthorizationException",
+    "RESTClientObject",
+    "RESTResponse",
+    "Timeout",
+    "build_retry",
+    "build_session",
+    "redact_url",
+    "reset_after_fork",
+]
+
 logger = logging.getLogger(__name__)
 
 # Seconds, or a (connect, read) pair, as requests takes them.
 Timeout = Union[float, "tuple[float, float]"]
-
-# RFC 9110 idempotent methods: the only ones retried after the request may have been sent.
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 _SNIPPET_CHARS = 300
 
@@ -293,25 +308,13 @@ class RESTClientObject:
             ApiException: Any other non-2xx status, or ``status=0`` when no response came.
         """
         method = method.upper()
-        send_headers = dict(headers) if headers else {}
         timeout = self._timeout(_request_timeout)
         try:
-            if body is None and post_params:
-                # Forms and multipart uploads are rare: requests encodes them.
-                form = _form_arguments(post_params, send_headers)
-                resp = self.connection.request(
-                    method, url, query_params, headers=send_headers, timeout=timeout, **form
-                )
-            elif self._given is None:
-                data = _encode_body(body, send_headers)
-                resp = self._send(method, url, query_params, send_headers, data, timeout)
-            else:
-                data = _encode_body(body, send_headers)
-                resp = self.connection.request(
-                    method, url, query_params, data, send_headers, timeout=timeout
-                )
+            resp = self._send(method, url, query_params, headers, body, post_params, timeout)
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
-            raise _transport_error(method, url, exc, timeout) from exc
+            # The one place a transport failure becomes ours.
+            reason = describe_transport_failure(method, redact_url(url), exc, timeout)
+            raise ApiException(status=0, reason=reason, method=method, url=url) from exc
         response = RESTResponse(resp)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %s -> %s", method, redact_url(url), response.status)
@@ -326,38 +329,24 @@ class RESTClientObject:
         method: str,
         url: str,
         query_params: Sequence[tuple[str, Any]] | Mapping[str, Any] | None,
-        headers: dict[str, str],
-        data: bytes | None,
+        headers: Mapping[str, str] | None,
+        body: Any,
+        post_params: Any,
         timeout: Timeout,
     ) -> requests.Response:
-        """Send through the session's adapter, skipping ``Session.request``.
-
-        ``Session.request`` merges session settings, cookies and hooks on every call, which
-        costs more CPU than the rest of the call; a session this object built has none of
-        them (cookies are not kept, redirects not followed), so the request is prepared here
-        and handed to the mounted adapter, which still applies the pool, retries, TLS and
-        proxy settings. A session passed in by the caller goes through ``Session.request``.
-        """
+        send_headers = dict(headers) if headers else {}
         session = self.connection
-        if query_params:
-            url += ("&" if "?" in url else "?") + urlencode(query_params)
-        if data is not None:
-            headers["Content-Length"] = str(len(data))
-        prepared = requests.PreparedRequest()
-        prepared.method = method
-        prepared.url = url
-        prepared.headers = CaseInsensitiveDict(headers)
-        prepared.body = data
-        response = session.get_adapter(url).send(
-            prepared,
-            stream=False,
-            timeout=timeout,
-            verify=True if session.verify is None else session.verify,
-            cert=session.cert,
-            proxies=session.proxies,
-        )
-        response.content  # noqa: B018 - read the body here, so a read failure is a transport error
-        return response
+        if body is None and post_params:
+            # Forms and multipart uploads are rare: requests encodes them.
+            form = _form_arguments(post_params, send_headers)
+            return session.request(
+                method, url, query_params, headers=send_headers, timeout=timeout, **form
+            )
+        data = _encode_body(body, send_headers)
+        if self._given is None:
+            return send_direct(session, method, url, query_params, send_headers, data, timeout)
+        # A caller's session may carry cookies, hooks or auth: let requests apply them.
+        return session.request(method, url, query_params, data, send_headers, timeout=timeout)
 
     def _timeout(self, override: Timeout | None) -> Timeout:
         if override is None:
@@ -395,85 +384,6 @@ class RESTClientObject:
     def PATCH(self, url: str, **kwargs: Any) -> RESTResponse:
         """Send a PATCH (same keyword arguments as :meth:`request`)."""
         return self.request("PATCH", url, **kwargs)
-
-
-# -- session ------------------------------------------------------------------------------
-
-
-class _Adapter(HTTPAdapter):
-    """An ``HTTPAdapter`` that can pass ``assert_hostname`` to its connection pools."""
-
-    def __init__(self, assert_hostname: str | bool | None = None, **kwargs: Any) -> None:
-        self._assert_hostname = assert_hostname
-        super().__init__(**kwargs)
-
-    def init_poolmanager(self, *args: Any, **pool_kwargs: Any) -> None:
-        if self._assert_hostname is not None:
-            pool_kwargs["assert_hostname"] = self._assert_hostname
-        super().init_poolmanager(*args, **pool_kwargs)
-
-
-def build_retry(configuration: Configuration) -> Retry:
-    """Return the urllib3 retry policy for ``configuration``.
-
-    Connection failures are retried for every method (nothing was sent). Error statuses
-    and read failures are retried only for idempotent methods, read failures at most once
-    (a read timeout retried N times would multiply the wait).
-    """
-    retries = configuration.max_retries
-    return Retry(
-        total=retries,
-        connect=retries,
-        read=min(retries, 1),
-        status=retries,
-        other=0,
-        allowed_methods=IDEMPOTENT_METHODS,
-        status_forcelist=RETRY_STATUSES,
-        backoff_factor=configuration.retry_backoff_factor,
-        raise_on_status=False,
-        respect_retry_after_header=False,
-    )
-
-
-def build_session(configuration: Configuration) -> requests.Session:
-    """Return a ``requests.Session`` with ``configuration``'s TLS, proxy, pool and retries."""
-    session = requests.Session()
-    adapter = _Adapter(
-        assert_hostname=configuration.assert_hostname,
-        pool_connections=4,
-        pool_maxsize=configuration.pool_maxsize,
-        max_retries=build_retry(configuration),
-    )
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    # Environment settings are resolved once here instead of on every request (requests
-    # re-reads proxies, NO_PROXY, CA-bundle variables and ~/.netrc per call when trust_env).
-    session.trust_env = False
-    session.verify = _verify_setting(configuration)
-    if configuration.cert_file:
-        session.cert = (
-            (configuration.cert_file, configuration.key_file)
-            if configuration.key_file
-            else configuration.cert_file
-        )
-    session.proxies = _proxy_setting(configuration)
-    return session
-
-
-def _verify_setting(configuration: Configuration) -> bool | str:
-    if not configuration.verify_ssl:
-        return False
-    if configuration.ssl_ca_cert:
-        return configuration.ssl_ca_cert
-    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-
-
-def _proxy_setting(configuration: Configuration) -> dict[str, str]:
-    if configuration.proxy:
-        return {"http": configuration.proxy, "https": configuration.proxy}
-    # Honours HTTP(S)_PROXY, ALL_PROXY and NO_PROXY for the configured host.
-    proxies = requests.utils.get_environ_proxies(configuration.host)
-    return {scheme: url for scheme, url in proxies.items() if scheme != "no"}
 
 
 # -- bodies and errors --------------------------------------------------------------------
@@ -536,116 +446,8 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(redact_url(url))
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    """Return ``exc`` and the errors it wraps (requests -> urllib3 -> socket), outermost first."""
-    chain = [exc]
-    while len(chain) < 16:
-        current = chain[-1]
-        reason = getattr(current, "reason", None)
-        first_arg = current.args[0] if current.args else None
-        if isinstance(reason, BaseException):
-            nxt: BaseException | None = reason
-        elif isinstance(first_arg, BaseException):
-            nxt = first_arg
-        else:
-            nxt = current.__cause__ or current.__context__
-        if nxt is None or any(nxt is seen for seen in chain):
-            break
-        chain.append(nxt)
-    return chain
-
-
-# urllib3 < 2 has no NameResolutionError (a NewConnectionError subclass in urllib3 2).
-_NAME_RESOLUTION: tuple[type[BaseException], ...] = tuple(
-    getattr(urllib3.exceptions, name)
-    for name in ("NameResolutionError",)
-    if hasattr(urllib3.exceptions, name)
-)
-
-# (kind, what failed) by the first matching error anywhere in the chain. Order matters:
-# a proxy failure wraps a connection error, urllib3's NewConnectionError subclasses its
-# ConnectTimeoutError, and requests reports a read timeout as ConnectionError after retries.
-_FAILURES: tuple[tuple[tuple[type[BaseException], ...], str, str], ...] = (
-    (
-        (requests.exceptions.ProxyError, urllib3.exceptions.ProxyError),
-        "ProxyError",
-        "the proxy failed to reach {origin}",
-    ),
-    (_NAME_RESOLUTION, "ConnectionError", "could not resolve the host of {origin}"),
-    (
-        (urllib3.exceptions.NewConnectionError, ConnectionRefusedError),
-        "ConnectionError",
-        "could not connect to {origin}",
-    ),
-    (
-        (requests.exceptions.ConnectTimeout, urllib3.exceptions.ConnectTimeoutError),
-        "ConnectTimeout",
-        "timed out after {connect:g} s connecting to {origin}",
-    ),
-    (
-        (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError),
-        "ReadTimeout",
-        "no response from {origin} within {read:g} s",
-    ),
-    (
-        (requests.exceptions.SSLError, urllib3.exceptions.SSLError),
-        "SSLError",
-        "TLS handshake with {origin} failed",
-    ),
-    (
-        (urllib3.exceptions.ProtocolError, ConnectionError),
-        "ConnectionError",
-        "the connection to {origin} broke before a complete response",
-    ),
-)
-
-
-def _transport_error(method: str, url: str, exc: BaseException, timeout: Timeout) -> ApiException:
-    """Turn a transport failure into ``ApiException(status=0)``: the one place this happens."""
-    chain = _causes(exc)
-    kind, what = type(exc).__name__, "request to {origin} failed"
-    for types, label, template in _FAILURES:
-        if types and any(isinstance(error, types) for error in chain):
-            kind, what = label, template
-            break
-    connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
-    where = what.format(origin=_origin(url), connect=connect, read=read)
-    cause = str(chain[-1]) or type(chain[-1]).__name__
-    reason = f"{kind}: {where} ({method} {urlsplit(url).path}): {cause}"
-    return ApiException(status=0, reason=reason, method=method, url=url)
-
-
 def _rebuild_exception(cls: type[ApiException], state: dict[str, Any]) -> ApiException:
     exc = cls.__new__(cls)
     exc.__dict__.update(state)
     exc.args = (state.get("status"), state.get("reason"))
     return exc
-
-
-# -- fork safety --------------------------------------------------------------------------
-
-_fork_lock = threading.Lock()
-_fork_tracked: weakref.WeakSet[Any] = weakref.WeakSet()
-_fork_hook_installed = False
-
-
-def reset_after_fork(obj: Any) -> None:
-    """Call ``obj._after_fork()`` in the child after every ``os.fork()``."""
-    global _fork_hook_installed
-    with _fork_lock:
-        if not _fork_hook_installed and hasattr(os, "register_at_fork"):
-            os.register_at_fork(after_in_child=_after_fork_in_child)
-            _fork_hook_installed = True
-        _fork_tracked.add(obj)
-
-
-def _after_fork_in_child() -> None:
-    global _fork_lock
-    _fork_lock = threading.Lock()  # another thread may have held it at fork time
-    for obj in list(_fork_tracked):
-        obj._after_fork()

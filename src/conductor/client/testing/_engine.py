@@ -205,7 +205,7 @@ class Engine:
         logs = result["logs"]
         if logs:
             entries = [
-                {**entry, "taskId": task["taskId"]}
+                _log_entry(entry, task["taskId"])
                 for entry in logs[:LOGS_PER_UPDATE]
                 if isinstance(entry, dict)
             ]
@@ -407,6 +407,17 @@ class Engine:
     def expire_response_timeouts(self) -> None:
         """Lazy timeout check for callers that already hold the lock."""
         self._expire_response_timeouts()
+
+
+def _log_entry(entry: JsonDict, task_id: str) -> JsonDict:
+    """A TaskExecLog as the server stores it: ``createdTime`` is 0 when the worker sent none."""
+    created = entry.get("createdTime")
+    if isinstance(created, bool) or not isinstance(created, (int, float)):
+        created = 0
+    stored: JsonDict = {"taskId": task_id, "createdTime": int(created)}
+    if entry.get("log") is not None:
+        stored["log"] = entry["log"]
+    return stored
 
 
 def _ignore(_queue: str) -> None:

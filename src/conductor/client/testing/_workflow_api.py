@@ -240,6 +240,53 @@ class WorkflowApi:
         with self._engine.locked() as state:
             self._engine.decider.decide(self._workflow(state, workflow_id))
 
+    def skip_task(self, workflow_id: str, ref: str, body: Any) -> None:
+        """``PUT /workflow/{id}/skiptask/{ref}``: a SKIPPED task with the request's input/output."""
+        request = _object(body, "SkipTaskRequest")
+        task_input = _object(request.get("taskInput"), "taskInput")
+        task_output = _object(request.get("taskOutput"), "taskOutput")
+        with self._engine.locked() as state:
+            workflow = self._workflow(state, workflow_id)
+            self._engine.decider.skip(workflow, ref, task_input, task_output)
+
+    def rerun(self, workflow_id: str, body: Any) -> str:
+        """``POST /workflow/{id}/rerun`` with a RerunWorkflowRequest; returns the workflow id."""
+        request = _object(body, "RerunWorkflowRequest")
+        task_id = request.get("reRunFromTaskId")
+        task_input = request.get("taskInput")
+        workflow_input = request.get("workflowInput")
+        correlation_id = request.get("correlationId")
+        with self._engine.locked() as state:
+            self._engine.decider.rerun(
+                self._workflow(state, workflow_id),
+                task_id=None if task_id is None else str(task_id),
+                task_input=None if task_input is None else _object(task_input, "taskInput"),
+                workflow_input=(
+                    None if workflow_input is None else _object(workflow_input, "workflowInput")
+                ),
+                correlation_id=None if correlation_id is None else str(correlation_id),
+            )
+        return workflow_id
+
+    def run(
+        self, workflow_id: str, request_id: str, until_ref: str | None
+    ) -> tuple[bool, JsonDict]:
+        """A WorkflowRun of the workflow, and whether a synchronous execute may answer now.
+
+        It may once the workflow has ended, or once a task with reference ``until_ref``
+        (compared ignoring case) has been scheduled.
+        """
+        with self._engine.locked() as state:
+            self._engine.expire_response_timeouts()
+            workflow = self._render(state, self._workflow(state, workflow_id), True)
+        wanted = until_ref.lower() if until_ref else None
+        done = workflow["status"] in TERMINAL_WORKFLOW_STATUSES or any(
+            task["referenceTaskName"].lower() == wanted for task in workflow["tasks"]
+        )
+        run = {key: workflow[key] for key in _WORKFLOW_RUN_FIELDS if key in workflow}
+        run["requestId"] = request_id
+        return done, run
+
     def reset_callbacks(self, workflow_id: str) -> None:
         """``POST /workflow/{id}/resetcallbacks``: SCHEDULED tasks become pollable now."""
         with self._engine.locked() as state:
@@ -261,6 +308,23 @@ class WorkflowApi:
                 and workflow["status"] == "RUNNING"
             ]
 
+    def correlated_batch(
+        self, name: str, body: Any, *, include_closed: bool, include_tasks: bool
+    ) -> dict[str, list[JsonDict]]:
+        """``POST /workflow/{name}/correlated``: workflows per correlation id of the body list."""
+        if not isinstance(body, list) or not all(isinstance(item, str) for item in body):
+            raise server_error("JSON parse error: the body must be a JSON array of correlation ids")
+        with self._engine.locked():
+            return {
+                correlation_id: self.correlated(
+                    name,
+                    correlation_id,
+                    include_closed=include_closed,
+                    include_tasks=include_tasks,
+                )
+                for correlation_id in body
+            }
+
     def correlated(
         self, name: str, correlation_id: str, *, include_closed: bool, include_tasks: bool
     ) -> list[JsonDict]:
@@ -273,6 +337,22 @@ class WorkflowApi:
                 and workflow.get("correlationId") == correlation_id
                 and (include_closed or workflow["status"] not in TERMINAL_WORKFLOW_STATUSES)
             ]
+
+
+_WORKFLOW_RUN_FIELDS = (
+    "workflowId",
+    "correlationId",
+    "input",
+    "output",
+    "tasks",
+    "status",
+    "reasonForIncompletion",
+    "createdBy",
+    "createTime",
+    "updateTime",
+    "priority",
+    "variables",
+)
 
 
 def _object(value: Any, what: str) -> JsonDict:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from conductor.client.testing._auth import TokenAuth
-from conductor.client.testing._errors import ApiError, validation_error
+from conductor.client.testing._errors import ApiError, server_error, validation_error
 from conductor.client.testing._http import Request, Response
 from conductor.client.testing._responses import (
     bool_param,
@@ -12,10 +14,14 @@ from conductor.client.testing._responses import (
     json_body,
     json_response,
     optional_int_param,
+    required_param,
     text_response,
 )
 from conductor.client.testing._routing import Params, Route
 from conductor.client.testing._workflow_api import MetadataApi, WorkflowApi
+
+EXECUTE_WAIT_S = 10
+EXECUTE_CHECK_S = 0.05
 
 
 class WorkflowRoutes:
@@ -43,6 +49,7 @@ class WorkflowRoutes:
             Route("DELETE", "/metadata/workflow/{name}/{version}", m, self.delete_workflow_def),
             Route("POST", "/workflow", w, self.start),
             Route("POST", "/workflow/{name}", w, self.start_by_name),
+            Route("POST", "/workflow/execute/{name}/{version}", w, self.execute),
             Route("GET", "/workflow/{workflowId}", w, self.get),
             Route("GET", "/workflow/{workflowId}/status", w, self.status),
             Route("DELETE", "/workflow/{workflowId}", w, self.terminate),
@@ -56,6 +63,9 @@ class WorkflowRoutes:
             Route("PUT", "/workflow/decide/{workflowId}", w, self.decide),
             Route("GET", "/workflow/running/{name}", w, self.running),
             Route("GET", "/workflow/{name}/correlated/{correlationId}", w, self.correlated),
+            Route("POST", "/workflow/{name}/correlated", w, self.correlated_batch),
+            Route("PUT", "/workflow/{workflowId}/skiptask/{taskReferenceName}", w, self.skip_task),
+            Route("POST", "/workflow/{workflowId}/rerun", w, self.rerun),
         ]
 
     async def token(self, request: Request, params: Params) -> Response:
@@ -135,6 +145,31 @@ class WorkflowRoutes:
         )
         return text_response(workflow_id)
 
+    async def execute(self, request: Request, params: Params) -> Response:
+        """Start, then wait for the end or for ``waitUntilTaskRef``; a WorkflowRun.
+
+        Waits up to ``waitForSeconds`` (default 10), checking every 50 ms; the real server
+        checks every 100 ms. Answers with the current state when the time is up.
+        """
+        body = json_body(request)
+        if body is None:
+            body = {}
+        if not isinstance(body, dict):
+            raise server_error("JSON parse error: a StartWorkflowRequest must be a JSON object")
+        body = {**body, "name": params["name"], "version": _path_int(params["version"], "version")}
+        request_id = required_param(request, "requestId")
+        until_ref = request.param("waitUntilTaskRef")
+        wait_s = max(0, int_param(request, "waitForSeconds", EXECUTE_WAIT_S))
+        workflow_id = self._workflows.start(body)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait_s
+        while True:
+            done, run = self._workflows.run(workflow_id, request_id, until_ref)
+            remaining = deadline - loop.time()
+            if done or remaining <= 0 or request.peer_gone():
+                return json_response(run)
+            await asyncio.sleep(min(EXECUTE_CHECK_S, remaining))
+
     async def get(self, request: Request, params: Params) -> Response:
         """The workflow; its tasks unless ``includeTasks=false``."""
         include_tasks = bool_param(request, "includeTasks", True)
@@ -209,6 +244,27 @@ class WorkflowRoutes:
             include_tasks=bool_param(request, "includeTasks", False),
         )
         return json_response(found)
+
+    async def correlated_batch(self, request: Request, params: Params) -> Response:
+        """Workflows of a name per correlation id, for a JSON list of correlation ids."""
+        found = self._workflows.correlated_batch(
+            params["name"],
+            json_body(request),
+            include_closed=bool_param(request, "includeClosed", False),
+            include_tasks=bool_param(request, "includeTasks", False),
+        )
+        return json_response(found)
+
+    async def skip_task(self, request: Request, params: Params) -> Response:
+        """Skip a task the workflow has not scheduled yet."""
+        self._workflows.skip_task(
+            params["workflowId"], params["taskReferenceName"], json_body(request)
+        )
+        return empty_response()
+
+    async def rerun(self, request: Request, params: Params) -> Response:
+        """Rerun a terminal workflow (from a task, or from the start); the id as text."""
+        return text_response(self._workflows.rerun(params["workflowId"], json_body(request)))
 
 
 def _path_int(value: str, name: str) -> int:

@@ -9,7 +9,7 @@ import random
 from collections.abc import Iterable
 from typing import Any
 
-from conductor.client.testing._errors import conflict
+from conductor.client.testing._errors import bad_request, conflict, server_error
 from conductor.client.testing._expressions import ExpressionContext, evaluate
 from conductor.client.testing._records import (
     CANCELED,
@@ -20,6 +20,8 @@ from conductor.client.testing._records import (
     PAUSED,
     RETRIABLE_TASK_STATUSES,
     RUNNING,
+    SCHEDULED,
+    SKIPPED,
     SUCCESSFUL_TASK_STATUSES,
     TERMINAL_TASK_STATUSES,
     TERMINAL_WORKFLOW_STATUSES,
@@ -365,6 +367,105 @@ class Decider:
             task["retried"] = True
             self._schedule(workflow, by_ref[task["referenceTaskName"]], previous=task, delay_s=0)
         self.decide(workflow)
+
+    def skip(
+        self, workflow: JsonDict, ref: str, task_input: JsonDict, task_output: JsonDict
+    ) -> None:
+        """Record a SKIPPED task for a reference not scheduled yet, then decide.
+
+        The real server answers 500 (an IllegalStateException) to each refusal below.
+        """
+        workflow_id = workflow["workflowId"]
+        if workflow["status"] != RUNNING:
+            raise server_error(
+                f"The workflow {workflow_id} is not running so the task referenced by {ref} "
+                "cannot be skipped"
+            )
+        by_ref = {t["taskReferenceName"]: t for t in workflow["workflowDefinition"]["tasks"]}
+        if ref not in by_ref:
+            raise server_error(
+                f"The task referenced by {ref} does not exist in the WorkflowDefinition "
+                f"{workflow['workflowName']}"
+            )
+        if ref in self._latest_attempts(workflow_id):
+            raise server_error(
+                f"The task referenced {ref} has already been processed, cannot be skipped"
+            )
+        task_ids = self._state.workflow_tasks[workflow_id]
+        task = new_task(
+            workflow,
+            by_ref[ref],
+            seq=len(task_ids) + 1,
+            input_data=task_input,
+            domain=None,
+            delay_seconds=0,
+        )
+        task.update(status=SKIPPED, outputData=task_output, endTime=now_ms())
+        self._state.tasks[task["taskId"]] = task
+        task_ids.append(task["taskId"])
+        self.decide(workflow)
+
+    def rerun(
+        self,
+        workflow: JsonDict,
+        *,
+        task_id: str | None,
+        task_input: JsonDict | None,
+        workflow_input: JsonDict | None,
+        correlation_id: str | None,
+    ) -> None:
+        """Run a terminal workflow again from the start, or from one of its tasks (same id)."""
+        workflow_id = workflow["workflowId"]
+        if workflow["status"] not in TERMINAL_WORKFLOW_STATUSES:
+            raise conflict(f"Workflow: {workflow_id} is not in terminal state, unable to rerun.")
+        if task_id is None:
+            self.remove_tasks(workflow_id)
+            self._state.workflow_tasks[workflow_id] = []
+        else:
+            self._rerun_from(workflow_id, task_id, task_input)
+        workflow.update(
+            status=RUNNING,
+            reasonForIncompletion=None,
+            endTime=0,
+            failedReferenceTaskNames=[],
+            failedTaskNames=[],
+            updateTime=now_ms(),
+        )
+        if correlation_id is not None:
+            workflow["correlationId"] = correlation_id
+        if workflow_input is not None:
+            workflow["input"] = workflow_input
+        self.decide(workflow)
+
+    def _rerun_from(self, workflow_id: str, task_id: str, task_input: JsonDict | None) -> None:
+        """Forget the tasks after ``task_id`` and schedule that task again."""
+        state = self._state
+        records = state.workflow_task_records(workflow_id)
+        target = next((task for task in records if task["taskId"] == task_id), None)
+        if target is None:
+            raise bad_request(f"Task {task_id} not found")
+        for task in records:
+            if task["seq"] > target["seq"]:
+                state.tasks.pop(task["taskId"], None)
+                state.unqueue(task)
+                state.logs.pop(task["taskId"], None)
+        state.workflow_tasks[workflow_id] = [
+            task["taskId"] for task in records if task["seq"] <= target["seq"]
+        ]
+        target.update(
+            status=SCHEDULED,
+            scheduledTime=now_ms(),
+            startTime=0,
+            updateTime=0,
+            endTime=0,
+            outputData={},
+            retried=False,
+            executed=False,
+            callbackAfterSeconds=0,
+        )
+        if task_input is not None:
+            target["inputData"] = task_input
+        state.push(target)
 
     def remove_tasks(self, workflow_id: str) -> None:
         """Forget the workflow's tasks and their queue messages."""

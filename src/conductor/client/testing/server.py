@@ -31,6 +31,7 @@ from conductor.client.testing._http import HttpServer
 from conductor.client.testing._longpoll import QueueWaiters
 from conductor.client.testing._records import JsonDict
 from conductor.client.testing._routing import Router
+from conductor.client.testing._search import SearchRoutes
 from conductor.client.testing._task_routes import TaskRoutes
 from conductor.client.testing._workflow_api import MetadataApi, WorkflowApi
 from conductor.client.testing._workflow_routes import WorkflowRoutes
@@ -134,6 +135,7 @@ class InMemoryConductorServer:
     def _build_router(self, waiters: QueueWaiters) -> Router:
         routes = TaskRoutes(self._engine, self._workflows, waiters).routes()
         routes += WorkflowRoutes(self._metadata, self._workflows, self._auth).routes()
+        routes += SearchRoutes(self._engine).routes()
         return Router(routes, faults=self._faults, counts=self._counts, auth=self._auth)
 
     def _sweep(self) -> None:
