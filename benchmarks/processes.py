@@ -76,8 +76,12 @@ class ServerHost:
         )
         assert self._process.stdout is not None
         self.pid = self._process.pid
-        self._lines = _Lines(self._process.stdout, "server host")
-        self.url: str = self._lines.json(_START_TIMEOUT_S)["url"]
+        self._lines = _Lines(self._process.stdout, f"server host (log: {log_path})")
+        try:
+            self.url: str = self._lines.json(_START_TIMEOUT_S)["url"]
+        except BaseException:
+            self.close()
+            raise
 
     def call(self, op: str, wait_s: float = 120.0, **arguments: Any) -> dict[str, Any]:
         """Run one command in the server process; wait up to ``wait_s`` for its answer."""
@@ -140,8 +144,13 @@ class WorkerApp:
         )
         assert self._process.stdout is not None
         self._lines = _Lines(self._process.stdout, f"worker application (log: {log_path})")
-        self.info = self._lines.json(_START_TIMEOUT_S)
         self.pid: int = self._process.pid
+        try:
+            self.info = self._lines.json(_START_TIMEOUT_S)
+        except BaseException:
+            self.kill()
+            self._log.close()
+            raise
 
     def stop(self, timeout: float = 90.0) -> float:
         """Ask for ``stop_processes()``; return how long it took, as the application measured."""

@@ -57,6 +57,9 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--repeat", type=int, default=1, help="run each scenario N times and report medians"
     )
+    parser.add_argument(
+        "--tasks", type=int, help="task count of the throughput scenarios (e.g. to profile)"
+    )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--json", type=Path, help="also write the raw results to this file")
     parser.add_argument("--logs", type=Path, help="directory for server and worker logs")
@@ -164,6 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     columns: list[tuple[str, list[Row]]] = []
     for index, python in enumerate(pythons):
         ctx = Context(python, args.server_python, logs / f"python{index}", args.quick)
+        ctx.tasks = args.tasks
         if args.profile:
             ctx.profile = args.profile / f"python{index}"
         ctx.logs.mkdir(exist_ok=True)

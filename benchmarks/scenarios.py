@@ -79,6 +79,7 @@ class Context:
     logs: Path
     quick: bool = False
     profile: Path | None = None
+    tasks: int | None = None
     apps: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -205,6 +206,7 @@ def _throughput(
     CPU is sampled from the end of enqueueing. For small batches of slow tasks, enqueueing
     while the worker runs is better: it does not stagger when the tasks become ready.
     """
+    count = ctx.tasks or count
     warmup = max(50, 2 * processes * threads)
     with _running(ctx, name, function, processes=processes, threads=threads) as (server, app):
         _completed(_run_batch(server, name, "warmup", warmup), warmup, "warm-up")

@@ -81,8 +81,11 @@ class Host:
         _wait(lambda: running() >= count, timeout)
         return {"in_progress": running()}
 
-    def summary(self, batch: str, task_type: str) -> dict[str, Any]:
-        """Statuses of the batch, its first start and last end (ms), and pickup latencies."""
+    def summary(self, batch: str, task_type: str, raw: bool = False) -> dict[str, Any]:
+        """Statuses of the batch, its first start and last end (ms), and pickup latencies.
+
+        With ``raw``, also ``times``: ``[startTime, endTime, workerId]`` of every task.
+        """
         ids = set(self.batches.get(batch, ()))
         tasks = [task for task in self.server.tasks_by_type(task_type) if task["taskId"] in ids]
         statuses = Counter(task["status"] for task in tasks)
@@ -106,6 +109,9 @@ class Host:
             "first_start_ms": min(starts) if starts else None,
             "last_end_ms": max(ends) if ends else None,
             "latencies_ms": latencies_ms,
+            "times": [[t["startTime"], t["endTime"], t.get("workerId")] for t in tasks]
+            if raw
+            else [],
         }
 
     def counts(self) -> dict[str, Any]:

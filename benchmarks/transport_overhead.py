@@ -3,8 +3,8 @@
 Compares, for the same empty batch poll (``GET /tasks/poll/batch/T?count=1&timeout=0``):
 
 - ``sdk``: ``TaskResourceApi.batch_poll`` (this SDK's full stack: models, ApiClient, requests);
-- ``requests``: ``requests.Session.request`` as the SDK's transport calls it;
-- ``urllib3``: the Session's own urllib3 pool (``HTTPConnectionPool.urlopen``), no requests layer;
+- ``requests``: a plain ``requests.Session.request``;
+- ``urllib3``: an ``urllib3.HTTPConnectionPool.urlopen`` (what requests sends through);
 - ``http.client``: one keep-alive ``http.client.HTTPConnection``.
 
 The server runs in its own process; the numbers are the client process's CPU (user+system)
@@ -21,12 +21,13 @@ import time
 from typing import Callable
 from urllib.parse import urlsplit
 
+import requests
+import urllib3
 from processes import HERE, ServerHost, default_python
 
 from conductor.client.configuration.configuration import Configuration
 from conductor.client.http.api.task_resource_api import TaskResourceApi
 from conductor.client.http.api_client import ApiClient
-from conductor.client.http.rest import build_session
 
 TASK_TYPE = "transport_probe"
 
@@ -40,8 +41,8 @@ def _clients(url: str) -> dict[str, Callable[[], object]]:
 
     configuration = Configuration(server_api_url=url)
     api = TaskResourceApi(ApiClient(configuration))
-    session = build_session(configuration)
-    pool = session.get_adapter(full).poolmanager.connection_from_url(full)
+    session = requests.Session()
+    pool = urllib3.HTTPConnectionPool(parts.hostname or "", parts.port or 0, maxsize=1)
     connection = http.client.HTTPConnection(parts.hostname or "", parts.port or 0)
     encoded = "workerid=bench&count=1&timeout=0"
 

@@ -42,6 +42,31 @@ def test_stop_with_a_task_in_flight_posts_its_result(
     handler.stop_processes()  # idempotent
 
 
+def test_a_result_that_cannot_be_posted_is_given_up_within_the_grace_period(
+    server: InMemoryConductorServer,
+    make_handler: MakeHandler,
+    task_type: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The child stops retrying at drain_deadline_s(10) = 5 s, so it exits by itself, cleanly,
+    # before the parent's 10 s grace period would terminate it.
+    handler = make_handler(Worker(task_type, handler_workers.sleepy), stop_grace_seconds=10)
+    task_id = server.enqueue_task(task_type, {"seconds": 0.5})
+    handler.start_processes()
+    server.wait_for(lambda: status(server, task_id) == "IN_PROGRESS", timeout=30)
+    for endpoint in ("update_task_v2", "update_task"):
+        server.fail_next(endpoint, 10_000, status=503)
+
+    with caplog.at_level(logging.INFO):
+        handler.stop_processes()
+
+    process = handler.task_runner_processes[0]
+    assert (process.is_alive(), process.exitcode) == (False, 0)
+    assert status(server, task_id) == "IN_PROGRESS"
+    assert f"Giving up on the result of task {task_id}" in caplog.text
+    assert "still running" not in caplog.text  # not terminated at the end of the grace period
+
+
 def test_stop_before_start_and_with_block_failing_early(configuration: object) -> None:
     handler = TaskHandler([], configuration, scan_for_annotated_workers=False)
     handler.stop_processes()

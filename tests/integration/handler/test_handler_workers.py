@@ -11,6 +11,9 @@ import pytest
 from handler_support import completed, output, status
 
 from conductor.client.automator.task_handler import TaskHandler
+from conductor.client.http.api.metadata_resource_api import MetadataResourceApi
+from conductor.client.http.api_client import ApiClient
+from conductor.client.http.models.task_def import TaskDef
 from conductor.client.testing.server import InMemoryConductorServer
 from conductor.client.worker.worker import Worker
 
@@ -88,6 +91,24 @@ def test_single_worker_without_a_list(
     handler.start_processes()
     server.wait_for(completed(server, [task_id]), timeout=30)
     assert output(server, task_id)["pid"] == handler.task_runner_processes[0].pid
+
+
+def test_worker_processes_register_their_task_definitions(
+    server: InMemoryConductorServer, make_handler: MakeHandler, task_type: str
+) -> None:
+    template = TaskDef(description="registered by the worker", retry_count=2)
+    worker = Worker(
+        task_type, handler_workers.whoami, register_task_def=True, task_def_template=template
+    )
+    handler = make_handler(worker, start_method="spawn")  # the template crosses by pickle
+    handler.start_processes()
+    server.wait_for(lambda: server.request_counts.get("batch_poll", 0) >= 1, timeout=30)
+    stored = MetadataResourceApi(ApiClient(handler.configuration)).get_task_def(task_type)
+    assert (stored.name, stored.description, stored.retry_count) == (
+        task_type,
+        "registered by the worker",
+        2,
+    )
 
 
 def test_domain_from_constructor_and_from_env(

@@ -22,11 +22,12 @@ from test_task_runner_support import (
 )
 
 from conductor.client.automator import task_runner
-from conductor.client.automator._runner_poll import DEFAULT_LONG_POLL_MS
+from conductor.client.automator._config_values import DEFAULT_LONG_POLL_MS
 from conductor.client.automator.task_runner import TaskRunner
 from conductor.client.configuration.configuration import Configuration
 from conductor.client.http.models.task import Task
 from conductor.client.http.models.task_result import TaskResult
+from conductor.client.telemetry.metrics_collector import exception_label
 from conductor.client.testing.server import InMemoryConductorServer
 from conductor.client.worker.worker import Worker
 from conductor.client.worker.worker_interface import WorkerInterface
@@ -180,6 +181,24 @@ def test_the_default_long_poll_wait_is_sent(conductor_server: InMemoryConductorS
     with runner:
         runner.run_once()
     assert spy.calls[0]["timeout"] == DEFAULT_LONG_POLL_MS
+
+
+@pytest.mark.parametrize("source", ["constructor", "env"])
+def test_an_explicit_poll_timeout_of_100_is_sent_as_given(
+    conductor_server: InMemoryConductorServer, monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    name = new_task_type()
+    conductor_server.enqueue_task(name)
+    if source == "env":
+        monkeypatch.setenv("CONDUCTOR_WORKER_ALL_POLL_TIMEOUT", "100")
+        worker = Worker(name, echo)
+    else:
+        worker = Worker(name, echo, poll_timeout=100)
+    runner = make_runner(conductor_server, worker)
+    spy = CallSpy(runner.task_client, "batch_poll")
+    with runner:
+        runner.run_once()
+    assert spy.calls[0]["timeout"] == 100
 
 
 # --- pause, names, identity ---------------------------------------------------------------------
@@ -481,6 +500,62 @@ def test_metrics_are_recorded_at_each_step(conductor_server: InMemoryConductorSe
     assert all(args[0] == name for _, args in metrics.calls)
     (error_args,) = [args for n, args in metrics.calls if n == "increment_task_update_error"]
     assert type(error_args[1]).__name__ == "ApiException"
+
+
+async def _raise_async(task: Task) -> None:
+    raise KeyError("async boom")
+
+
+def _return_failed(task: Task) -> TaskResult:
+    return TaskResult(status="FAILED", reason_for_incompletion="declined")
+
+
+@pytest.mark.parametrize(
+    ("function", "label"),
+    [
+        (_raise, "ValueError"),
+        (_raise_async, "KeyError"),
+        (_unserialisable, "OutputSerializationError"),
+        (_return_failed, None),  # a result the worker chose to fail is not an execution error
+    ],
+)
+def test_the_execution_error_metric_is_labelled_with_the_exception_class(
+    conductor_server: InMemoryConductorServer, function: Any, label: str | None
+) -> None:
+    name = new_task_type()
+    task_id = conductor_server.enqueue_task(name, retry_count=0)
+    runner = make_runner(conductor_server, Worker(name, function, poll_timeout=SHORT_POLL_MS))
+    metrics = RecordingMetrics()
+    runner.metrics_collector = metrics  # type: ignore[assignment]
+    with runner:
+        runner.run_once()
+    assert status_of(conductor_server, task_id) == "FAILED"
+    errors = [args for n, args in metrics.calls if n == "increment_task_execution_error"]
+    assert [(args[0], exception_label(args[1])) for args in errors] == (
+        [(name, label)] if label else []
+    )
+
+
+def test_an_execution_over_its_time_limit_is_labelled_timeout_error(
+    conductor_server: InMemoryConductorServer,
+) -> None:
+    name = new_task_type()
+    task_id = conductor_server.enqueue_task(name, retry_count=0)
+    gate = threading.Event()
+    worker = Worker(
+        name, lambda task: gate.wait(), execution_timeout_seconds=0.2, poll_timeout=SHORT_POLL_MS
+    )
+    runner = make_runner(conductor_server, worker)
+    metrics = RecordingMetrics()
+    runner.metrics_collector = metrics  # type: ignore[assignment]
+    try:
+        with runner:
+            runner.run_once()
+    finally:
+        gate.set()
+    assert status_of(conductor_server, task_id) == "FAILED"
+    errors = [args for n, args in metrics.calls if n == "increment_task_execution_error"]
+    assert [exception_label(args[1]) for args in errors] == ["TimeoutError"]
 
 
 def test_real_metrics_collector_is_built_lazily(tmp_path: Any) -> None:

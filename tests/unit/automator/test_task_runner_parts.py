@@ -11,17 +11,13 @@ import pytest
 
 from conductor.client.automator import _runner_poll
 from conductor.client.automator._backoff import Backoff
+from conductor.client.automator._config_values import DEFAULT_LONG_POLL_MS, MAX_LONG_POLL_MS
 from conductor.client.automator._lease import LeaseKeeper
-from conductor.client.automator._runner_poll import (
-    DEFAULT_LONG_POLL_MS,
-    MAX_LONG_POLL_MS,
-    Poller,
-    long_poll_ms,
-)
+from conductor.client.automator._runner_poll import Poller, long_poll_ms
 from conductor.client.automator._runner_state import Slots, StopState
 from conductor.client.automator._runner_timers import Timers
 from conductor.client.automator._runner_update import UpdateSender
-from conductor.client.automator.worker_config import resolve_worker_config
+from conductor.client.automator.worker_config import apply_worker_config, resolve_worker_config
 from conductor.client.http.models.task import Task
 from conductor.client.http.models.task_result import TaskResult
 from conductor.client.http.models.task_result_status import TaskResultStatus
@@ -289,19 +285,47 @@ def _worker(**kwargs: Any) -> Worker:
 
 def test_long_poll_default_applies_when_poll_timeout_is_not_set() -> None:
     worker = _worker()
-    assert long_poll_ms(worker, resolve_worker_config(worker)) == DEFAULT_LONG_POLL_MS
+    assert worker.poll_timeout is None
+    assert long_poll_ms(worker) == DEFAULT_LONG_POLL_MS
 
 
-def test_long_poll_uses_an_explicit_poll_timeout_capped_at_the_server_limit() -> None:
-    worker = _worker(poll_timeout=250)
-    assert long_poll_ms(worker, resolve_worker_config(worker)) == 250
-    worker = _worker(poll_timeout=60_000)
-    assert long_poll_ms(worker, resolve_worker_config(worker)) == MAX_LONG_POLL_MS
+@pytest.mark.parametrize("wait_ms", [0, 100, 250, MAX_LONG_POLL_MS])
+def test_long_poll_uses_an_explicit_poll_timeout_as_given(wait_ms: int) -> None:
+    # 100 used to be the default and was then replaced by the runtime's; it is a value like any.
+    assert long_poll_ms(_worker(poll_timeout=wait_ms)) == wait_ms
+
+
+@pytest.mark.parametrize("source", ["env", "ini"])
+def test_long_poll_honours_poll_timeout_from_env_or_ini(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any, source: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    if source == "env":
+        monkeypatch.setenv("conductor_worker_poll_type_poll_timeout", "100")
+    else:
+        (tmp_path / "worker.ini").write_text("[poll_type]\npoll_timeout = 100\n", encoding="utf-8")
+    worker = _worker()
+    config = resolve_worker_config(worker)
+    apply_worker_config(worker, config)
+    assert config.sources["poll_timeout"].startswith("env" if source == "env" else "worker.ini")
+    assert long_poll_ms(worker) == 100
+
+
+def test_long_poll_above_the_server_limit_is_capped_and_warned_about_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    worker = Worker(f"capped_{time.monotonic_ns()}", lambda task: {}, poll_timeout=60_000)
+    with caplog.at_level(logging.WARNING, logger=_runner_poll.__name__):
+        assert long_poll_ms(worker) == MAX_LONG_POLL_MS
+        assert long_poll_ms(worker) == MAX_LONG_POLL_MS
+    warnings = [r for r in caplog.records if "above the server's limit" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "poll_timeout=60000 ms" in warnings[0].getMessage()
 
 
 def test_long_poll_default_is_shared_between_task_names() -> None:
     worker = Worker(["a", "b"], lambda task: {})
-    assert long_poll_ms(worker, resolve_worker_config(worker)) == DEFAULT_LONG_POLL_MS // 2
+    assert long_poll_ms(worker) == DEFAULT_LONG_POLL_MS // 2
 
 
 def _poller(api: ScriptedTaskApi, worker: Worker | None = None) -> Poller:

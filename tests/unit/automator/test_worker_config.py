@@ -105,13 +105,43 @@ def test_defaults_of_a_plain_worker() -> None:
         domain=None,
         thread_count=1,
         paused=False,
-        poll_timeout=100,
+        poll_timeout=None,
         lease_extend_enabled=False,
         execution_timeout_seconds=None,
         worker_id=socket.gethostname(),
+        register_task_def=False,
+        overwrite_task_def=True,
         sources=config.sources,
     )
     assert set(config.sources.values()) == {"default"}
+
+
+def test_a_poll_timeout_equal_to_the_old_default_is_explicit() -> None:
+    config = resolve_worker_config(_worker(poll_timeout=100))
+    assert (config.poll_timeout, config.sources["poll_timeout"]) == (100, "constructor")
+
+
+@pytest.mark.parametrize("source", ["env", "ini"])
+def test_task_def_registration_options_from_env_or_ini(
+    monkeypatch: pytest.MonkeyPatch, work_dir: Path, source: str
+) -> None:
+    if source == "env":
+        monkeypatch.setenv("conductor.worker.my_task.register_task_def", "true")
+        monkeypatch.setenv("CONDUCTOR_WORKER_ALL_OVERWRITE_TASK_DEF", "false")
+    else:
+        _write_ini(work_dir, "[DEFAULT]\nregister_task_def = yes\noverwrite_task_def = off\n")
+    worker = _worker()
+    config = resolve_worker_config(worker)
+    apply_worker_config(worker, config)
+    assert (config.register_task_def, config.overwrite_task_def) == (True, False)
+    assert config.sources["register_task_def"].startswith("env" if source == "env" else "worker")
+    assert (worker.register_task_def, worker.overwrite_task_def) == (True, False)
+
+
+def test_task_def_registration_options_from_the_constructor() -> None:
+    config = resolve_worker_config(_worker(register_task_def=True, overwrite_task_def=False))
+    assert (config.register_task_def, config.overwrite_task_def) == (True, False)
+    assert config.sources["overwrite_task_def"] == "constructor"
 
 
 # --- every env spelling, and their order -------------------------------------------------------
@@ -327,6 +357,8 @@ def test_env_beats_ini_default_section(monkeypatch: pytest.MonkeyPatch, work_dir
         ("lease_extend_enabled", "sometimes"),
         ("execution_timeout_seconds", "-3"),
         ("execution_timeout_seconds", "long"),
+        ("register_task_def", "please"),
+        ("overwrite_task_def", "2"),
     ],
 )
 def test_invalid_env_value_names_key_source_and_value(
@@ -391,3 +423,7 @@ def test_describe_names_every_value_and_source(monkeypatch: pytest.MonkeyPatch) 
     assert "domain='blue' (env conductor_worker_my_task_domain)" in text
     assert "thread_count=2 (constructor)" in text
     assert "paused=False (default)" in text
+    assert "poll_timeout=2000 ms (runtime default)" in text
+    assert "register_task_def=False (default)" in text
+    explicit = describe_worker_config(resolve_worker_config(_worker(poll_timeout=100)))
+    assert "poll_timeout=100 ms (constructor)" in explicit

@@ -394,6 +394,22 @@ def test_deserialize_class_accepts_native_classes(client) -> None:
     assert client.deserialize_class(None, "Task") is None
 
 
+def test_decoded_models_keep_constructor_defaults_and_share_no_state(client) -> None:
+    first = client.deserialize_class({"taskId": "t-1"}, "TaskResult")
+    second = client.deserialize_class({}, "TaskResult")
+    one = client.deserialize_class({"name": "a"}, "WorkflowDef")
+    two = client.deserialize_class({"name": "b"}, "WorkflowDef")
+
+    first.add_output_data("k", "v")
+    one.tasks.append(WorkflowTask(name="x", task_reference_name="x", type="SIMPLE"))
+
+    assert (first.extend_lease, second.extend_lease) == (False, False)
+    assert second.task_id is None
+    assert second.output_data is None
+    assert two.tasks == []
+    assert two.output_parameters == {}
+
+
 def test_type_strings_are_compiled_once(client) -> None:
     from conductor.client.http._serialization import decoder_for
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from conductor.client.http.models.task import Task
+from conductor.client.http.models.task_def import TaskDef
 from conductor.client.http.models.task_result_status import TaskResultStatus
 from conductor.client.worker import _registry
 from conductor.client.worker._execution import execute_task
@@ -132,8 +133,35 @@ def test_worker_task_defaults() -> None:
     worker = only_worker()
     assert worker.poll_interval == 100
     assert worker.get_domain() is None
-    assert (worker.thread_count, worker.poll_timeout) == (1, 100)
+    assert (worker.thread_count, worker.poll_timeout) == (1, None)  # None: the runtime default
     assert worker.execution_timeout_seconds is None
+
+
+def test_decorators_pass_poll_timeout_and_registration_options_through() -> None:
+    template = TaskDef(retry_count=5)
+
+    @WorkerTask(task_definition_name=unique("WT"), poll_timeout=100, register_task_def=True)
+    def classic(task: Task) -> None:
+        return None
+
+    @worker_task(
+        task_definition_name=unique("wt"),
+        register_task_def=True,
+        task_def=template,
+        overwrite_task_def=False,
+    )
+    def modern(task: Task) -> None:
+        return None
+
+    first, second = registered_workers()
+    assert (first.poll_timeout, first.register_task_def, first.overwrite_task_def) == (
+        100,
+        True,
+        True,
+    )
+    assert second.poll_timeout is None
+    assert (second.register_task_def, second.overwrite_task_def) == (True, False)
+    assert second.task_def_template is template
 
 
 def test_decorator_class_style_poll_interval_is_milliseconds() -> None:

@@ -18,9 +18,12 @@ from conductor.client.http.models.task_result import TaskResult
 from conductor.client.http.models.task_result_status import TaskResultStatus
 from conductor.client.worker._execution import (
     MAX_REASON_LENGTH,
+    Execution,
     execute_task,
     execute_task_async,
     is_async_worker,
+    run_task,
+    run_task_async,
 )
 from conductor.client.worker.exception import NonRetryableException, TaskInProgress
 from conductor.client.worker.worker import Worker
@@ -355,3 +358,92 @@ def test_async_cancellation_propagates() -> None:
             await job
 
     asyncio.run(main())
+
+
+# --- Execution: the exception behind a failure, for the runtime's metrics ------------------
+
+
+def _raises_value_error(task: Task) -> None:
+    raise ValueError("bad input")
+
+
+def _raises_terminal(task: Task) -> None:
+    raise NonRetryableException("never")
+
+
+def _raises_in_progress(task: Task) -> None:
+    raise TaskInProgress(callback_after_seconds=5)
+
+
+def _returns_failed(task: Task) -> TaskResult:
+    return TaskResult(status=TaskResultStatus.FAILED, reason_for_incompletion="said no")
+
+
+def _returns_unserialisable(task: Task) -> dict[str, Any]:
+    return {"x": object()}
+
+
+@pytest.mark.parametrize(
+    ("worker", "status", "error_type"),
+    [
+        (Worker("exec", _raises_value_error), TaskResultStatus.FAILED, "ValueError"),
+        (
+            Worker("exec", _raises_terminal),
+            TaskResultStatus.FAILED_WITH_TERMINAL_ERROR,
+            "NonRetryableException",
+        ),
+        (
+            Worker("exec", _returns_unserialisable),
+            TaskResultStatus.FAILED,
+            "OutputSerializationError",
+        ),
+        (RaisingClassWorker("exec"), TaskResultStatus.FAILED, "RuntimeError"),
+        (Worker("exec", _raises_in_progress), TaskResultStatus.IN_PROGRESS, None),
+        (Worker("exec", _returns_failed), TaskResultStatus.FAILED, None),
+        (Worker("exec", sample_workers.add_numbers), TaskResultStatus.COMPLETED, None),
+    ],
+)
+def test_run_task_names_the_exception_that_failed_the_task(
+    worker: WorkerInterface, status: TaskResultStatus, error_type: str | None
+) -> None:
+    execution = run_task(worker, make_task({"a": 1, "b": 2}))
+
+    assert isinstance(execution, Execution)
+    assert execution.result.status == status
+    assert (type(execution.error).__name__ if execution.error else None) == error_type
+    # The result stays a plain model: nothing private rides on it (its __eq__ compares __dict__).
+    assert set(vars(execution.result)) == set(vars(TaskResult()))
+
+
+def test_run_task_and_execute_task_give_the_same_result() -> None:
+    worker = Worker("exec", sample_workers.add_numbers)
+
+    assert run_task(worker, make_task({"a": 1, "b": 2})).result == execute_task(
+        worker, make_task({"a": 1, "b": 2})
+    )
+
+
+def test_run_task_names_the_exception_of_a_broken_task() -> None:
+    task = make_task()
+    task.input_data = 5  # type: ignore[assignment]
+
+    execution = run_task(Worker("exec", sample_workers.add_numbers), task)
+
+    assert execution.result.status == TaskResultStatus.FAILED
+    assert execution.error is not None
+
+
+def test_run_task_async_names_the_exception() -> None:
+    async def raises(task: Task) -> None:
+        raise KeyError("missing")
+
+    async def waits(task: Task) -> TaskInProgress:
+        return TaskInProgress(callback_after_seconds=1)
+
+    failed = asyncio.run(run_task_async(Worker("exec", raises), make_task()))
+    waiting = asyncio.run(run_task_async(Worker("exec", waits), make_task()))
+    in_thread = asyncio.run(run_task_async(Worker("exec", _raises_value_error), make_task()))
+
+    assert (failed.result.status, type(failed.error)) == (TaskResultStatus.FAILED, KeyError)
+    assert (waiting.result.status, waiting.error) == (TaskResultStatus.IN_PROGRESS, None)
+    assert type(in_thread.error) is ValueError

@@ -67,7 +67,7 @@ def test_seed_class_worker_has_every_default() -> None:
     assert worker.domain is None
     assert worker.get_domain() is None
     assert worker.paused() is False
-    assert (worker.thread_count, worker.poll_timeout) == (1, 100)
+    assert (worker.thread_count, worker.poll_timeout) == (1, None)
     assert worker.lease_extend_enabled is False
     assert worker.register_task_def is False
     assert worker.execution_timeout_seconds is None
@@ -178,7 +178,7 @@ def test_worker_constructor_defaults() -> None:
     assert worker.domain is None
     assert worker.worker_id == socket.gethostname()
     assert worker.get_identity() == socket.gethostname()
-    assert (worker.thread_count, worker.poll_timeout) == (1, 100)
+    assert (worker.thread_count, worker.poll_timeout) == (1, None)
     assert worker.register_task_def is False
     assert worker.lease_extend_enabled is False
     assert worker.paused() is False

@@ -7,6 +7,12 @@ record, tagged with ``worker_name``, through the channel. In the parent, one thr
 (:class:`~conductor.client.automator._hub.Hub`) receives them and calls
 ``logging.getLogger(record.name).handle(record)``, so the application's own logging configuration
 decides where a worker's lines go. ``processName`` is the child's name (``conductor-<task>``).
+
+The package's ``NullHandler`` on ``conductor`` also keeps Python's last resort (WARNING and up
+to stderr) from firing in a program that configured no logging at all, which would make the
+runtime's warnings vanish. :func:`install_unconfigured_fallback` restores that last resort for
+the ``conductor`` loggers only, and only while no handler is configured; it never touches the
+root logger.
 """
 
 from __future__ import annotations
@@ -122,3 +128,43 @@ def dispatch(record: logging.LogRecord) -> None:
     target = logging.getLogger(record.name) if record.name != "root" else logging.getLogger()
     if target.isEnabledFor(record.levelno):
         target.handle(record)
+
+
+class _UnconfiguredFallback(logging.Handler):
+    """Hands WARNING+ records to :data:`logging.lastResort` while no logging is configured."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        last = logging.lastResort
+        if last is None or record.levelno < last.level or _configured(record.name):
+            return
+        last.handle(record)
+
+
+def _configured(name: str) -> bool:
+    """True if a record of logger ``name`` reaches a handler the application (or pytest) added."""
+    current: logging.Logger | None = logging.getLogger(name)
+    while current is not None:
+        for handler in current.handlers:
+            if not isinstance(handler, (logging.NullHandler, _UnconfiguredFallback)):
+                return True
+        if not current.propagate:
+            return False
+        current = current.parent
+    return False
+
+
+def install_unconfigured_fallback() -> None:
+    """Let the runtime's warnings reach stderr in a program that configured no logging (idempotent).
+
+    Like Python's own last resort, it steps aside as soon as any handler is configured.
+    """
+    package = logging.getLogger("conductor")
+    with _fallback_lock:
+        if not any(isinstance(h, _UnconfiguredFallback) for h in package.handlers):
+            package.addHandler(_UnconfiguredFallback())
+
+
+_fallback_lock = threading.Lock()

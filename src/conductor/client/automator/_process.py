@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conductor.client.automator._logging import (
     MESSAGE_METRICS,
@@ -20,7 +20,13 @@ from conductor.client.automator._logging import (
     configure_child_logging,
 )
 
+if TYPE_CHECKING:
+    from conductor.client.automator.task_runner import TaskRunner
+
 logger = logging.getLogger(__name__)
+
+DRAIN_MARGIN_S = 5.0
+"""Part of the stop grace period left for the process to exit after the runner drained."""
 
 _PR_SET_PDEATHSIG = 1
 _WATCH_INTERVAL_S = 0.2
@@ -92,12 +98,33 @@ def run_worker_process(spec: ChildSpec) -> None:
         sys.exit(exit_code)
 
 
+def drain_deadline_s(grace_seconds: float) -> float:
+    """How long a stopping runner may retry results, so that it exits within the grace period.
+
+    The margin (at most :data:`DRAIN_MARGIN_S`, half of a short grace period) covers closing
+    the runner, the last metrics flush and the exit itself.
+    """
+    grace = max(0.0, grace_seconds)
+    return max(grace / 2.0, grace - DRAIN_MARGIN_S)
+
+
+def build_runner(spec: ChildSpec) -> TaskRunner:
+    """The TaskRunner of a worker process, wired to the parent's heartbeat and grace period."""
+    from conductor.client.automator.task_runner import TaskRunner
+
+    runner = TaskRunner(
+        spec.worker,
+        spec.configuration,
+        spec.metrics_settings,
+        drain_deadline_s=drain_deadline_s(spec.grace_seconds),
+    )
+    runner.heartbeat = _Heartbeat(spec.heartbeat)
+    return runner
+
+
 def _run_runner(spec: ChildSpec, stop: _StopRequest) -> int:
     try:
-        from conductor.client.automator.task_runner import TaskRunner
-
-        runner = TaskRunner(spec.worker, spec.configuration, spec.metrics_settings)
-        runner.heartbeat = _Heartbeat(spec.heartbeat)
+        runner = build_runner(spec)
         stop.attach(runner)
         logger.debug("worker process %s started (pid %d)", spec.worker_name, os.getpid())
         runner.run()

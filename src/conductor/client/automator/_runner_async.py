@@ -12,10 +12,10 @@ import concurrent.futures
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from conductor.client.automator._runner_update import Delivery
-from conductor.client.worker._execution import execute_task_async
+from conductor.client.worker._execution import Execution, run_task_async
 
 if TYPE_CHECKING:
     from conductor.client.automator._runner_core import RunnerCore
@@ -108,24 +108,23 @@ class AsyncExecutor:
         try:
             limit = core.time_limit_s
             if limit is None:
-                result: Any = await execute_task_async(core.worker, task)
+                execution = await run_task_async(core.worker, task)
             else:
-                result = await self._execute_limited(task, limit)
-        except Exception as exc:  # execute_task_async promises not to raise; keep the slot alive
-            logger.exception("Executing task %s raised out of the runtime", task.task_id)
-            result = core.failed_result(task, f"{type(exc).__name__}: {exc}", with_traceback=True)
+                execution = await self._execute_limited(task, limit)
+        except Exception as exc:  # run_task_async promises not to raise; keep the slot alive
+            execution = core.escaped(task, exc)
         finally:
             core.lease_stop(lease)
-        return core.checked(task, result, started)
+        return core.checked(task, execution.result, started, execution.error)
 
-    async def _execute_limited(self, task: Task, limit_s: float) -> TaskResult:
-        running = asyncio.ensure_future(execute_task_async(self._core.worker, task))
+    async def _execute_limited(self, task: Task, limit_s: float) -> Execution:
+        running = asyncio.ensure_future(run_task_async(self._core.worker, task))
         done, _ = await asyncio.wait((running,), timeout=limit_s)
         if running in done:
             return running.result()
         running.cancel()  # not awaited: a coroutine that ignores cancellation keeps no slot
         running.add_done_callback(lambda fut: _late(task, fut))
-        return self._core.time_limit_result(task)
+        return Execution(self._core.time_limit_result(task))
 
     async def _post(self, result: TaskResult, task: Task) -> Task | None:
         loop = asyncio.get_running_loop()
@@ -153,7 +152,7 @@ class AsyncExecutor:
             await asyncio.sleep(min(left, _PAUSE_SLICE_S))
 
 
-def _late(task: Task, fut: asyncio.Future[TaskResult]) -> None:
+def _late(task: Task, fut: asyncio.Future[Execution]) -> None:
     """Report what became of a coroutine cancelled at its time limit."""
     if fut.cancelled():
         logger.info("Task %s was cancelled at its time limit", task.task_id)
@@ -162,7 +161,7 @@ def _late(task: Task, fut: asyncio.Future[TaskResult]) -> None:
     if exc is not None:
         logger.info("Task %s ended with %r after its time limit", task.task_id, exc)
         return
-    result = fut.result()
+    result = fut.result().result
     logger.warning(
         "Task %s ignored its cancellation and returned after its time limit; its result was "
         "discarded (status %s, output %.200r)",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from conductor.client.http.models.task_exec_log import TaskExecLog
 from conductor.client.http.models.task_result import TaskResult
 from conductor.client.http.models.task_result_status import TaskResultStatus
-from conductor.client.worker._execution import execute_task
+from conductor.client.worker._execution import Execution, run_task
 
 if TYPE_CHECKING:
     from conductor.client.automator._lease import Lease, LeaseKeeper
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from conductor.client.worker.worker_interface import WorkerInterface
 
 logger = logging.getLogger(__name__)
-
-_FAILED_STATUSES = frozenset({TaskResultStatus.FAILED, TaskResultStatus.FAILED_WITH_TERMINAL_ERROR})
 
 
 class RunnerCore:
@@ -103,41 +101,55 @@ class RunnerCore:
         if metrics is not None:
             metrics.increment_task_execution(self.task_type(task))
         try:
-            result = execute_task(self.worker, task)
-        except Exception as exc:  # execute_task promises not to raise; keep the slot alive anyway
-            logger.exception("Executing task %s raised out of the runtime", task.task_id)
-            result = self.failed_result(task, f"{type(exc).__name__}: {exc}", with_traceback=True)
-        return self.checked(task, result, started)
+            execution = run_task(self.worker, task)
+        except Exception as exc:  # run_task promises not to raise; keep the slot alive anyway
+            execution = self.escaped(task, exc)
+        return self.checked(task, execution.result, started, execution.error)
 
-    def checked(self, task: Task, result: object, started: float) -> TaskResult:
-        """Make sure ``result`` is a TaskResult addressed to ``task``; record metrics."""
+    def escaped(self, task: Task, exc: Exception) -> Execution:
+        """The outcome of an execution whose exception escaped the runtime (a bug)."""
+        logger.exception("Executing task %s raised out of the runtime", task.task_id)
+        reason = f"{type(exc).__name__}: {exc}"
+        return Execution(self.failed_result(task, reason, with_traceback=True), exc)
+
+    def checked(
+        self, task: Task, result: object, started: float, error: BaseException | None = None
+    ) -> TaskResult:
+        """Make sure ``result`` is a TaskResult addressed to ``task``; record metrics.
+
+        ``error`` is the exception that failed the task, if any (the metrics label).
+        """
         if not isinstance(result, TaskResult):
+            reason = f"worker returned {type(result).__name__}, not a TaskResult"
             logger.error(
                 "Worker for %s returned %s instead of a TaskResult for task %s",
                 self.task_type(task),
                 type(result).__name__,
                 task.task_id,
             )
-            result = self.failed_result(
-                task, f"worker returned {type(result).__name__}, not a TaskResult"
-            )
+            result = self.failed_result(task, reason)
+            error = error or TypeError(reason)
         if result.task_id is None:
             result.task_id = task.task_id
         if result.workflow_instance_id is None:
             result.workflow_instance_id = task.workflow_instance_id
         metrics = self.metrics
         if metrics is not None:
-            self._record(task, result, time.perf_counter() - started, metrics)
+            self._record(task, result, time.perf_counter() - started, error, metrics)
         return result
 
     def _record(
-        self, task: Task, result: TaskResult, elapsed_s: float, metrics: MetricsCollector
+        self,
+        task: Task,
+        result: TaskResult,
+        elapsed_s: float,
+        error: BaseException | None,
+        metrics: MetricsCollector,
     ) -> None:
         task_type = self.task_type(task)
         metrics.record_task_execute_time(task_type, elapsed_s)
-        if result.status in _FAILED_STATUSES:
-            # The worker's exception is folded into the result by now; its status stands in.
-            metrics.increment_task_execution_error(task_type, str(result.status))
+        if error is not None:
+            metrics.increment_task_execution_error(task_type, error)
         try:
             size = len(json.dumps(result.output_data, separators=(",", ":"), default=str))
         except (TypeError, ValueError):
@@ -160,14 +172,17 @@ class RunnerCore:
     def time_limit_result(self, task: Task) -> TaskResult:
         """The result reported for a task that ran past the worker's time limit."""
         limit = self.time_limit_s
+        task_type = self.task_type(task)
         logger.error(
             "Task %s (workflow %s) of %s exceeded its execution time limit of %g s; "
             "reporting it FAILED and freeing its slot",
             task.task_id,
             task.workflow_instance_id,
-            self.task_type(task),
+            task_type,
             limit,
         )
+        if self.metrics is not None:
+            self.metrics.increment_task_execution_error(task_type, TimeoutError)
         return self.failed_result(task, f"execution exceeded {limit:g} s")
 
     def post(self, result: TaskResult, task: Task) -> Task | None:

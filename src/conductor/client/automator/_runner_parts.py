@@ -15,7 +15,6 @@ from conductor.client.automator._runner_update import UpdateSender
 from conductor.client.worker._execution import is_async_worker
 
 if TYPE_CHECKING:
-    from conductor.client.automator.worker_config import WorkerConfig
     from conductor.client.http.api.task_resource_api import TaskResourceApi
     from conductor.client.telemetry.metrics_collector import MetricsCollector
     from conductor.client.worker.worker_interface import WorkerInterface
@@ -51,7 +50,6 @@ def build_parts(
     client: TaskResourceApi,
     stop: StopState,
     *,
-    worker_config: WorkerConfig | None,
     metrics: MetricsCollector | None,
     update_deadline_s: float,
     connect_timeout_s: float,
@@ -81,7 +79,7 @@ def build_parts(
         worker,
         client,
         metrics,
-        wait_ms=long_poll_ms(worker, worker_config),
+        wait_ms=long_poll_ms(worker),
         connect_timeout_s=connect_timeout_s,
     )
     return Parts(slots, timers, core, executor, poller)

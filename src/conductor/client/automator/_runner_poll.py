@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import TYPE_CHECKING
 
 from conductor.client.automator._backoff import Backoff
-from conductor.client.automator.worker_config import SOURCE_DEFAULT, WorkerConfig
+from conductor.client.automator._config_values import DEFAULT_LONG_POLL_MS, MAX_LONG_POLL_MS
 from conductor.client.http.rest import ApiException, AuthorizationException
 
 if TYPE_CHECKING:
@@ -17,17 +18,6 @@ if TYPE_CHECKING:
     from conductor.client.worker.worker_interface import WorkerInterface
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_LONG_POLL_MS = 2000
-"""Server-side wait of a batch poll when the worker does not set ``poll_timeout``.
-
-An idle worker then makes one request every two seconds, while a task that arrives during
-the wait is handed out at once (measured pickup latency: p50 about 2 ms); a stop waits at
-most this long for the poll in flight. Several task names share it, polled in turn.
-"""
-
-MAX_LONG_POLL_MS = 5000
-"""The server refuses longer waits."""
 
 MIN_LONG_POLL_MS = 100
 """Lower bound when the default wait is shared between several task names."""
@@ -44,32 +34,40 @@ AUTH_BACKOFF = Backoff(base_s=2.0, cap_s=60.0)
 # A server without the batch poll answers these; the single poll then stands in for it.
 _BATCH_MISSING_STATUSES = frozenset({404, 405})
 
+# (task names, poll_timeout) pairs already warned about as above the server's limit.
+_capped_warned: set[tuple[tuple[str, ...], int]] = set()
+_capped_lock = threading.Lock()
 
-def long_poll_ms(worker: WorkerInterface, config: WorkerConfig | None) -> int:
-    """The batch-poll ``timeout`` (ms): the worker's ``poll_timeout`` if set, else the default.
 
-    ``poll_timeout`` counts as unset when it is None or still the configured default; the
+def long_poll_ms(worker: WorkerInterface) -> int:
+    """The batch-poll ``timeout`` (ms): the worker's ``poll_timeout``, or the default if None.
+
+    An explicit value is used as given, capped at the server's limit (warned about once). The
     default wait is shared between a worker's task names, which are polled in turn.
     """
     value: int | None = worker.poll_timeout
-    unset = value is None or (
-        config is not None
-        and config.sources.get("poll_timeout") == SOURCE_DEFAULT
-        and value == config.poll_timeout
-    )
-    if unset or value is None:
+    if value is None:
         names = max(1, len(worker.task_definition_names))
         return max(MIN_LONG_POLL_MS, DEFAULT_LONG_POLL_MS // names)
     wait = int(value)
     if wait > MAX_LONG_POLL_MS:
-        logger.warning(
-            "poll_timeout=%s ms of worker %s is above the server's limit; using %s ms",
-            wait,
-            worker.task_definition_names,
-            MAX_LONG_POLL_MS,
-        )
+        _warn_capped(worker.task_definition_names, wait)
         return MAX_LONG_POLL_MS
     return max(0, wait)
+
+
+def _warn_capped(names: list[str], wait_ms: int) -> None:
+    key = (tuple(names), wait_ms)
+    with _capped_lock:
+        if key in _capped_warned:
+            return
+        _capped_warned.add(key)
+    logger.warning(
+        "poll_timeout=%s ms of worker %s is above the server's limit; using %s ms",
+        wait_ms,
+        names,
+        MAX_LONG_POLL_MS,
+    )
 
 
 class Poller:

@@ -37,7 +37,7 @@ from types import FrameType, TracebackType
 from typing import Any
 
 from conductor.client.automator._hub import Hub
-from conductor.client.automator._logging import snapshot_levels
+from conductor.client.automator._logging import install_unconfigured_fallback, snapshot_levels
 from conductor.client.automator._process import ChildSpec, run_worker_process, signals_blocked
 from conductor.client.automator._shutdown import (
     end_stragglers,
@@ -191,6 +191,7 @@ class TaskHandler:
             if method != "fork":
                 self._check_picklable(method)
             multiprocessing.freeze_support()
+            install_unconfigured_fallback()  # worker records are handled by this process
             self._method = method
             self._context = multiprocessing.get_context(method)
             self._stop_flag = self._context.RawValue(ctypes.c_byte, 0)

@@ -11,6 +11,11 @@ retried until a deadline and never dropped silently, and an error in the loop it
 logged and the loop continues. :meth:`TaskRunner.stop` only sets a flag (it is safe in a
 signal handler): no new polls start, tasks in flight finish and their results are posted,
 then :meth:`TaskRunner.run` returns.
+
+Logging is never configured here (``Configuration.apply_logging_config()`` does it on request).
+Run outside a TaskHandler in a program that configured no logging, the runner's warnings and
+errors still reach stderr, as Python's last resort would print them without the package's
+``NullHandler``; any handler the application adds takes over from that fallback.
 """
 
 from __future__ import annotations
@@ -20,9 +25,15 @@ import time
 from typing import TYPE_CHECKING, Callable
 
 from conductor.client.automator._backoff import Backoff
+from conductor.client.automator._logging import install_unconfigured_fallback
 from conductor.client.automator._runner_parts import Parts, build_parts
 from conductor.client.automator._runner_state import StopState
 from conductor.client.automator._runner_update import DEFAULT_UPDATE_DEADLINE_S
+from conductor.client.automator._task_defs import (
+    REGISTER_READ_TIMEOUT_S,
+    REQUESTS_PER_DEFINITION,
+    register_task_defs,
+)
 from conductor.client.automator.worker_config import (
     WorkerConfig,
     apply_worker_config,
@@ -130,11 +141,14 @@ class TaskRunner:
 
         Errors never end the loop: they are logged, and the loop carries on after a backoff.
         """
+        install_unconfigured_fallback()
         parts = self._open()
         self._running = True
         self._log_start(parts)
         parts.timers.call_later(0.0, self._tick)
         try:
+            if self.worker.register_task_def and not self._stop.requested:
+                self._register_task_defs()
             while not self._stop.requested:
                 self._guarded_step(parts)
         finally:
@@ -294,7 +308,6 @@ class TaskRunner:
                 self.worker,
                 self.task_client,
                 self._stop,
-                worker_config=self.worker_config,
                 metrics=self.metrics_collector,
                 update_deadline_s=self.update_deadline_s,
                 connect_timeout_s=self.configuration.connect_timeout,
@@ -314,6 +327,25 @@ class TaskRunner:
             f"{parts.core.time_limit_s:g} s" if parts.core.time_limit_s else "none",
             "on" if parts.core.lease is not None else "off",
         )
+
+    def _register_task_defs(self) -> None:
+        config = self.configuration
+        timeout = (config.connect_timeout, REGISTER_READ_TIMEOUT_S)
+        # The loop is blocked meanwhile, legitimately: keep the heartbeat going until then.
+        attempts = (config.max_retries + 1) * REQUESTS_PER_DEFINITION
+        self._healthy(attempts * sum(timeout) * len(self.worker.task_definition_names))
+        api_client = getattr(self.task_client, "api_client", None)  # tests may swap the client
+        try:
+            if isinstance(api_client, ApiClient):
+                register_task_defs(self.worker, api_client, request_timeout=timeout)
+                return
+            with ApiClient(configuration=config) as own_client:
+                register_task_defs(self.worker, own_client, request_timeout=timeout)
+        except Exception:
+            logger.exception(
+                "Registering the task definitions of worker %s failed; it runs anyway",
+                self.worker.task_definition_names,
+            )
 
     def _drain(self, parts: Parts) -> None:
         self._stop.begin(self.drain_deadline_s)

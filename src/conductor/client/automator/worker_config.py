@@ -9,10 +9,13 @@ property                       default   meaning
 ``domain``                     None      task domain to poll
 ``thread_count``               1         tasks executed at once by the worker's process
 ``paused``                     false     true: the worker does not poll
-``poll_timeout``               100       ms the server may hold a poll open (long poll)
+``poll_timeout``               None      ms the server may hold a poll open (long poll); None:
+                                         the runtime's 2000 ms; values above 5000 are capped
 ``lease_extend_enabled``       false     send lease-extension heartbeats for long tasks
 ``execution_timeout_seconds``  None      fail a task running longer than this (``0``/``none``: off)
 ``worker_id``                  hostname  identity sent as ``workerid``
+``register_task_def``          false     register the task definition when the worker starts
+``overwrite_task_def``         true      when registering, replace a definition that exists
 =============================  ========  =============================================
 
 Environment variables, first match wins (``<task>`` as written, ``<TASK>`` upper-cased,
@@ -47,8 +50,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from conductor.client.automator._config_values import DEFAULT_LONG_POLL_MS, PROPERTY_NAMES
 from conductor.client.automator._config_values import PROPERTIES as _PROPERTIES
-from conductor.client.automator._config_values import PROPERTY_NAMES
 from conductor.client.automator._config_values import Property as _Property
 
 logger = logging.getLogger(__name__)
@@ -76,10 +79,12 @@ class WorkerConfig:
     domain: str | None = None
     thread_count: int = 1
     paused: bool = False
-    poll_timeout: int = 100
+    poll_timeout: int | None = None
     lease_extend_enabled: bool = False
     execution_timeout_seconds: float | None = None
     worker_id: str | None = None
+    register_task_def: bool = False
+    overwrite_task_def: bool = True
     sources: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -205,10 +210,12 @@ def _constructor_values(worker: Any) -> dict[str, Any]:
         "domain": domain or None,
         "thread_count": getattr(worker, "thread_count", 1),
         "paused": bool(getattr(worker, "_paused", False)),
-        "poll_timeout": getattr(worker, "poll_timeout", 100),
+        "poll_timeout": getattr(worker, "poll_timeout", None),
         "lease_extend_enabled": bool(getattr(worker, "lease_extend_enabled", False)),
         "execution_timeout_seconds": getattr(worker, "execution_timeout_seconds", None),
         "worker_id": identity,
+        "register_task_def": bool(getattr(worker, "register_task_def", False)),
+        "overwrite_task_def": bool(getattr(worker, "overwrite_task_def", True)),
     }
 
 
@@ -332,6 +339,8 @@ def apply_worker_config(worker: Any, config: WorkerConfig) -> None:
         "lease_extend_enabled",
         "execution_timeout_seconds",
         "worker_id",
+        "register_task_def",
+        "overwrite_task_def",
     ):
         if name in overridden:
             setattr(worker, name, getattr(config, name))
@@ -343,6 +352,10 @@ def describe_worker_config(config: WorkerConfig) -> str:
     parts = []
     for name in PROPERTY_NAMES:
         value = getattr(config, name)
+        source = config.sources.get(name, SOURCE_DEFAULT)
+        if name == "poll_timeout" and value is None:
+            parts.append(f"{name}={DEFAULT_LONG_POLL_MS} ms (runtime default)")
+            continue
         unit = " ms" if name in ("polling_interval", "poll_timeout") and value is not None else ""
-        parts.append(f"{name}={value!r}{unit} ({config.sources.get(name, SOURCE_DEFAULT)})")
+        parts.append(f"{name}={value!r}{unit} ({source})")
     return f"worker {config.task_name!r}: " + ", ".join(parts)

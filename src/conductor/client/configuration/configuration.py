@@ -194,9 +194,6 @@ class Configuration:
         state["token_update_time"] = 0
         return state
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-
     def __repr__(self) -> str:
         return (
             f"Configuration(host={self.host!r}, "

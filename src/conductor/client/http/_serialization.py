@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable
 
 from conductor.client.http import models
+from conductor.client.http.models._base import Model
 from conductor.client.http.rest import ApiException
 
 if TYPE_CHECKING:
@@ -321,6 +322,16 @@ _NATIVE_DECODERS: dict[str, Decoder | None] = {
     "list": _as_list,
 }
 
+# Decoders that return a value of this exact type unchanged: the codec skips the call.
+_DECODED_TYPES: dict[Decoder | None, type] = {
+    _decode_str: str,
+    _decode_int: int,
+    _decode_float: float,
+    _decode_bool: bool,
+    _as_dict: dict,
+    _as_list: list,
+}
+
 
 # -- model codecs ---------------------------------------------------------------------------
 
@@ -338,6 +349,8 @@ class _ModelCodec:
 
     __slots__ = ("_build", "_fields", "_out", "klass")
 
+    _fields: dict[str, tuple[str, str | None, Decoder | None, type | None]]
+
     def __init__(self, klass: type) -> None:
         self.klass = klass
         fields: dict[str, tuple[str, str | None, str]] = {}
@@ -347,10 +360,10 @@ class _ModelCodec:
             private = "_" + name if _is_generated_field(klass, name) else None
             fields.setdefault(json_key, (name, private, type_string))
             out.append((json_key, private, name))
-        self._fields = {
-            key: (name, private, decoder_for(type_string))
-            for key, (name, private, type_string) in fields.items()
-        }
+        self._fields = {}
+        for key, (name, private, type_string) in fields.items():
+            decoder = decoder_for(type_string)
+            self._fields[key] = (name, private, decoder, _DECODED_TYPES.get(decoder))
         self._out = tuple(out)
         self._build = _constructor(klass)
 
@@ -373,8 +386,8 @@ class _ModelCodec:
             field = fields.get(key)
             if field is None:
                 continue  # a field this SDK does not model
-            name, private, decoder = field
-            if value is not None and decoder is not None:
+            name, private, decoder, decoded_type = field
+            if value is not None and decoder is not None and type(value) is not decoded_type:
                 value = decoder(value)
             if private is not None:
                 state[private] = value  # a plain generated field: no setter logic to run
@@ -404,18 +417,33 @@ def _is_generated_field(klass: type, name: str) -> bool:
     return isinstance(accessor, property) and getattr(accessor.fget, "_generated", False)
 
 
+# Default values that decoded instances may share with the prototype they are copied from.
+_IMMUTABLE = (type(None), bool, int, float, str, enum.Enum)
+
+
 def _constructor(klass: type) -> Callable[[], Any]:
-    """Return a no-argument factory of ``klass`` instances with every field unset."""
+    """Return a no-argument factory of ``klass`` instances with every field at its default.
+
+    For our models, copying the state of one default instance is cheaper than running
+    ``__init__`` for every decoded object; a model with a mutable default (a list, a dict)
+    is still built by its constructor, so instances never share one.
+    """
     try:
-        klass()
-    except TypeError:
-        names = tuple("_" + name for name in klass.swagger_types)  # type: ignore[attr-defined]
+        prototype = klass()
+    except TypeError:  # a swagger-style class whose constructor requires arguments
+        names = ("_" + name for name in klass.swagger_types)  # type: ignore[attr-defined]
+        state: dict[str, Any] = dict.fromkeys(names)
+        state["discriminator"] = None
+    else:
+        state = prototype.__dict__
+        if not issubclass(klass, Model) or not all(
+            isinstance(value, _IMMUTABLE) for value in state.values()
+        ):
+            return klass
 
-        def build() -> Any:
-            obj: Any = object.__new__(klass)
-            obj.__dict__.update(dict.fromkeys(names))
-            obj.__dict__["discriminator"] = None
-            return obj
+    def build() -> Any:
+        obj: Any = object.__new__(klass)
+        obj.__dict__.update(state)
+        return obj
 
-        return build
-    return klass
+    return build

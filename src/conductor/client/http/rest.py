@@ -350,8 +350,7 @@ class RESTClientObject:
 
     def _timeout(self, override: Timeout | None) -> Timeout:
         if override is None:
-            settings = self._settings()
-            return (settings.connect_timeout, settings.read_timeout)
+            return self._settings().timeout
         if isinstance(override, (list, tuple)):
             connect, read = override
             return (float(connect), float(read))

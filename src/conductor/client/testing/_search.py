@@ -21,7 +21,7 @@ from conductor.client.testing._errors import bad_request
 from conductor.client.testing._http import Request, Response
 from conductor.client.testing._records import JsonDict, now_ms, render_task, render_workflow
 from conductor.client.testing._responses import int_param, json_response
-from conductor.client.testing._routing import Params, Route, RouteHandler
+from conductor.client.testing._routing import Params, Route
 
 _CONDITION = re.compile(
     r"\s*(\w+)\s*(?:(=|!=|>|<)\s*('[^']*'|\"[^\"]*\"|[^\s()]+)|\s+IN\s*\(([^)]*)\))\s*",
@@ -158,61 +158,106 @@ def _match_fields(summary: JsonDict, record: JsonDict) -> JsonDict:
     return fields
 
 
-class SearchRoutes:
-    """The four search endpoints (counted as ``workflow`` and ``get_task`` requests)."""
+class SearchRequest:
+    """What a search asks for: conditions, free text, page and sort order."""
+
+    __slots__ = ("conditions", "free_text", "size", "sort", "start")
+
+    def __init__(
+        self,
+        query: str | None = None,
+        free_text: str | None = None,
+        start: int = 0,
+        size: int = 100,
+        sort: Iterable[str] = (),
+    ) -> None:
+        self.conditions = parse_query(query)
+        self.free_text = (free_text or "*").strip()
+        self.start = max(0, start)
+        self.size = max(0, size)
+        self.sort = list(sort)
+
+    def run(self, documents: Iterable[Document]) -> JsonDict:
+        """Filter, sort and page; a SearchResult ``{totalHits, results}``."""
+        hits = [
+            (found, fields)
+            for found, fields in documents
+            if all(_holds(condition, fields) for condition in self.conditions)
+            and (self.free_text in ("", "*") or self.free_text in _json_text(fields))
+        ]
+        for spec in reversed(self.sort):
+            field, _, order = spec.partition(":")
+            hits.sort(key=lambda hit: _sort_key(hit[1].get(field)), reverse=order.upper() == "DESC")
+        page = hits[self.start : self.start + self.size]
+        return {"totalHits": len(hits), "results": [found for found, _ in page]}
+
+
+class Search:
+    """Searches over the engine's state (thread-safe: reads under the engine lock)."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
+    def workflows(self, request: SearchRequest, *, summaries: bool) -> JsonDict:
+        """WorkflowSummary results, or Workflow results (without tasks) for ``search-v2``."""
+        with self._engine.locked() as state:
+            self._engine.expire_response_timeouts()
+            documents = []
+            for workflow in state.workflows.values():
+                summary = workflow_summary(workflow)
+                found = summary if summaries else render_workflow(workflow, [])
+                documents.append((found, _match_fields(summary, workflow)))
+        return request.run(documents)
+
+    def tasks(self, request: SearchRequest, *, summaries: bool) -> JsonDict:
+        """TaskSummary results, or Task results for ``search-v2``."""
+        with self._engine.locked() as state:
+            self._engine.expire_response_timeouts()
+            now, documents = now_ms(), []
+            for task in state.tasks.values():
+                summary = task_summary(task)
+                found = summary if summaries else render_task(task, now)
+                documents.append((found, _match_fields(summary, task)))
+        return request.run(documents)
+
+
+class SearchRoutes:
+    """The four search endpoints (counted as ``workflow`` and ``get_task`` requests)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._search = Search(engine)
+
     def routes(self) -> list[Route]:
         """The route table of this group."""
         return [
-            Route("GET", "/workflow/search", "workflow", self._workflows(summaries=True)),
-            Route("GET", "/workflow/search-v2", "workflow", self._workflows(summaries=False)),
-            Route("GET", "/tasks/search", "get_task", self._tasks(summaries=True)),
-            Route("GET", "/tasks/search-v2", "get_task", self._tasks(summaries=False)),
+            Route("GET", "/workflow/search", "workflow", self.workflow_summaries),
+            Route("GET", "/workflow/search-v2", "workflow", self.workflows),
+            Route("GET", "/tasks/search", "get_task", self.task_summaries),
+            Route("GET", "/tasks/search-v2", "get_task", self.tasks),
         ]
 
-    def _workflows(self, *, summaries: bool) -> RouteHandler:
-        async def handler(request: Request, params: Params) -> Response:
-            with self._engine.locked() as state:
-                self._engine.expire_response_timeouts()
-                documents = []
-                for workflow in state.workflows.values():
-                    summary = workflow_summary(workflow)
-                    found = summary if summaries else render_workflow(workflow, [])
-                    documents.append((found, _match_fields(summary, workflow)))
-            return json_response(_search(request, documents))
+    async def workflow_summaries(self, request: Request, params: Params) -> Response:
+        """``GET /workflow/search``."""
+        return json_response(self._search.workflows(_search_request(request), summaries=True))
 
-        return handler
+    async def workflows(self, request: Request, params: Params) -> Response:
+        """``GET /workflow/search-v2``."""
+        return json_response(self._search.workflows(_search_request(request), summaries=False))
 
-    def _tasks(self, *, summaries: bool) -> RouteHandler:
-        async def handler(request: Request, params: Params) -> Response:
-            with self._engine.locked() as state:
-                self._engine.expire_response_timeouts()
-                now, documents = now_ms(), []
-                for task in state.tasks.values():
-                    summary = task_summary(task)
-                    found = summary if summaries else render_task(task, now)
-                    documents.append((found, _match_fields(summary, task)))
-            return json_response(_search(request, documents))
+    async def task_summaries(self, request: Request, params: Params) -> Response:
+        """``GET /tasks/search``."""
+        return json_response(self._search.tasks(_search_request(request), summaries=True))
 
-        return handler
+    async def tasks(self, request: Request, params: Params) -> Response:
+        """``GET /tasks/search-v2``."""
+        return json_response(self._search.tasks(_search_request(request), summaries=False))
 
 
-def _search(request: Request, documents: Iterable[Document]) -> JsonDict:
-    """Filter, sort and page; a SearchResult ``{totalHits, results}``."""
-    conditions = parse_query(request.param("query"))
-    free_text = (request.param("freeText") or "*").strip()
-    start = max(0, int_param(request, "start", 0))
-    size = max(0, int_param(request, "size", 100))
-    hits = [
-        (found, fields)
-        for found, fields in documents
-        if all(_holds(condition, fields) for condition in conditions)
-        and (free_text in ("", "*") or free_text in _json_text(fields))
-    ]
-    for spec in reversed(request.query.get("sort", [])):
-        field, _, order = spec.partition(":")
-        hits.sort(key=lambda hit: _sort_key(hit[1].get(field)), reverse=order.upper() == "DESC")
-    return {"totalHits": len(hits), "results": [found for found, _ in hits[start : start + size]]}
+def _search_request(request: Request) -> SearchRequest:
+    return SearchRequest(
+        query=request.param("query"),
+        free_text=request.param("freeText"),
+        start=int_param(request, "start", 0),
+        size=int_param(request, "size", 100),
+        sort=request.query.get("sort", []),
+    )

@@ -6,8 +6,10 @@ convenience; production deployments run a real Conductor server.
 
 Known differences from a default Conductor server: ``ownerEmail`` is optional on definitions;
 workflow definitions may only contain SIMPLE tasks (anything else is rejected with 400); rate
-limits, ``timeoutSeconds``/``pollTimeoutSeconds``/``totalTimeoutSeconds`` of task definitions,
-external payload storage and search are not implemented; queues ignore workflow priority.
+limits, ``timeoutSeconds``/``pollTimeoutSeconds``/``totalTimeoutSeconds`` of task definitions
+and external payload storage are not implemented; queues ignore workflow priority; search scans
+the state and understands only simple queries (see ``_search``); the synchronous
+``POST /workflow/execute/{name}/{version}`` honours ``waitForSeconds`` (default 10).
 """
 
 from __future__ import annotations

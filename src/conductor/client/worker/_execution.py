@@ -12,6 +12,9 @@ worker does, they return the ``TaskResult`` to send to the server.
   traceback is attached to the task's logs.
 * Logs, output and callback set through the ``TaskContext`` are merged into the result.
 * An output that cannot be JSON fails the task with a reason saying where.
+
+``run_task`` and ``run_task_async`` return the same result wrapped in an :class:`Execution`,
+which also carries the exception that failed the task, for the runtime's metrics.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import socket
 import time
 import traceback
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from conductor.client.context.task_context import TaskContext, _task_context_scope
@@ -43,7 +47,15 @@ from conductor.client.worker.exception import NonRetryableException, TaskInProgr
 from conductor.client.worker.worker import Worker
 from conductor.client.worker.worker_interface import WorkerInterface
 
-__all__ = ["execute_function_worker", "execute_task", "execute_task_async", "is_async_worker"]
+__all__ = [
+    "Execution",
+    "execute_function_worker",
+    "execute_task",
+    "execute_task_async",
+    "is_async_worker",
+    "run_task",
+    "run_task_async",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +74,31 @@ def is_async_worker(worker: WorkerInterface) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class Execution:
+    """What one execution produced.
+
+    Attributes:
+        result: The result to send to the server.
+        error: The exception that made the task fail (raised by the worker, or by the
+            conversion of its input or output); None when no exception was involved, also
+            when the worker itself returned a failed result.
+    """
+
+    result: TaskResult
+    error: BaseException | None = None
+
+
 def execute_task(worker: WorkerInterface, task: Task) -> TaskResult:
     """Execute ``task`` with ``worker`` in this thread and return its result; never raises.
 
     An async worker is run to completion on a private event loop.
     """
+    return run_task(worker, task).result
+
+
+def run_task(worker: WorkerInterface, task: Task) -> Execution:
+    """Like :func:`execute_task`, with the exception that failed the task, if any."""
     return _execute_sync(worker, task, use_function=_runs_function(worker))
 
 
@@ -76,9 +108,14 @@ async def execute_task_async(worker: WorkerInterface, task: Task) -> TaskResult:
     A sync worker is run in a thread (``asyncio.to_thread``) so the loop is not blocked.
     Cancellation (e.g. the runtime's execution timeout) propagates as usual.
     """
+    return (await run_task_async(worker, task)).result
+
+
+async def run_task_async(worker: WorkerInterface, task: Task) -> Execution:
+    """Like :func:`execute_task_async`, with the exception that failed the task, if any."""
     try:
         if not is_async_worker(worker):
-            return await asyncio.to_thread(execute_task, worker, task)
+            return await asyncio.to_thread(run_task, worker, task)
         run = _Run(worker, task, use_function=_runs_function(worker))
         with _task_context_scope(task, run.scratch) as (context, outermost):
             try:
@@ -88,17 +125,17 @@ async def execute_task_async(worker: WorkerInterface, task: Task) -> TaskResult:
                 result = run.complete(outcome)
             except Exception as exc:
                 result = run.fail(exc)
-            return run.finalize(result, context if outermost else None)
+            return Execution(run.finalize(result, context if outermost else None), run.error)
     except Exception as exc:
         return _last_resort(worker, task, exc)
 
 
 def execute_function_worker(worker: Worker, task: Task) -> TaskResult:
     """What ``Worker.execute`` does: run the worker's function on ``task``; never raises."""
-    return _execute_sync(worker, task, use_function=True)
+    return _execute_sync(worker, task, use_function=True).result
 
 
-def _execute_sync(worker: WorkerInterface, task: Task, use_function: bool) -> TaskResult:
+def _execute_sync(worker: WorkerInterface, task: Task, use_function: bool) -> Execution:
     try:
         run = _Run(worker, task, use_function)
         with _task_context_scope(task, run.scratch) as (context, outermost):
@@ -109,7 +146,7 @@ def _execute_sync(worker: WorkerInterface, task: Task, use_function: bool) -> Ta
                 result = run.complete(outcome)
             except Exception as exc:
                 result = run.fail(exc)
-            return run.finalize(result, context if outermost else None)
+            return Execution(run.finalize(result, context if outermost else None), run.error)
     except Exception as exc:
         return _last_resort(worker, task, exc)
 
@@ -169,6 +206,7 @@ class _Run:
         self.use_function = use_function
         self.worker_id = _identity(worker)
         self.scratch = self.new_result(None)  # what the TaskContext writes into
+        self.error: Exception | None = None  # the exception that failed the task
 
     def new_result(self, status: TaskResultStatus | None) -> TaskResult:
         return TaskResult(
@@ -209,6 +247,7 @@ class _Run:
         """Turn an exception from the worker into a result."""
         if isinstance(exc, TaskInProgress):
             return self.in_progress(exc)
+        self.error = exc
         terminal = isinstance(exc, NonRetryableException)
         result = self.new_result(
             TaskResultStatus.FAILED_WITH_TERMINAL_ERROR if terminal else TaskResultStatus.FAILED
@@ -284,10 +323,10 @@ def _identity(worker: WorkerInterface) -> str:
         return socket.gethostname()
 
 
-def _last_resort(worker: WorkerInterface, task: Task, exc: Exception) -> TaskResult:
+def _last_resort(worker: WorkerInterface, task: Task, exc: Exception) -> Execution:
     """A failure outside the worker's code (a broken task object, a bug here): still a result."""
     logger.exception("Could not execute task %s", getattr(task, "task_id", None))
-    return TaskResult(
+    result = TaskResult(
         task_id=getattr(task, "task_id", None),
         workflow_instance_id=getattr(task, "workflow_instance_id", None),
         worker_id=socket.gethostname(),
@@ -295,3 +334,4 @@ def _last_resort(worker: WorkerInterface, task: Task, exc: Exception) -> TaskRes
         reason_for_incompletion=_reason(exc),
         logs=[TaskExecLog(log=traceback.format_exc(), created_time=_now_ms())],
     )
+    return Execution(result, exc)

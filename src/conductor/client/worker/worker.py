@@ -45,15 +45,20 @@ class Worker(WorkerInterface):
         domain: Task domain to poll in.
         worker_id: Id reported to the server; the hostname when not given.
         thread_count: Tasks of this worker that may execute at the same time.
-        register_task_def: Register the task definition when the worker starts.
-        poll_timeout: Long-poll wait in milliseconds.
+        register_task_def: Register the task definition (``task_def_template`` or a bare
+            one) when the worker starts; a failure is logged and the worker runs anyway.
+        poll_timeout: Long-poll wait in milliseconds; None (the default) leaves it to the
+            runtime (2000 ms). The server allows at most 5000.
         lease_extend_enabled: Extend the task's lease while it executes.
         paused: Start paused (no polling) until the flag is cleared.
         execution_timeout_seconds: Fail an execution that runs longer than this.
-        task_def_template: Template for the registered task definition.
-        overwrite_task_def: Overwrite an existing definition when registering.
-        strict_schema: Disallow undeclared properties in generated schemas.
-        register_schema: Register JSON schemas generated from the function's annotations.
+        task_def_template: Template for the registered task definition (copied; its name is
+            replaced by the task's).
+        overwrite_task_def: When registering, replace a definition the server already has
+            (otherwise it is left as it is).
+        strict_schema: Accepted for compatibility; schemas are not generated.
+        register_schema: Accepted for compatibility; schemas are not generated or
+            registered (a warning says so when the task definition is registered).
 
     Raises:
         TypeError: ``execute_function`` is not callable.
@@ -69,7 +74,7 @@ class Worker(WorkerInterface):
         worker_id: str | None = None,
         thread_count: int = 1,
         register_task_def: bool = False,
-        poll_timeout: int = 100,
+        poll_timeout: int | None = None,
         lease_extend_enabled: bool = False,
         paused: bool = False,
         execution_timeout_seconds: float | None = None,
@@ -84,7 +89,9 @@ class Worker(WorkerInterface):
         self.worker_id = worker_id if worker_id is not None else super().get_identity()
         self.thread_count = _check_int("thread_count", thread_count, minimum=1)
         self.register_task_def = register_task_def
-        self.poll_timeout = _check_int("poll_timeout", poll_timeout, minimum=0)
+        self.poll_timeout = (
+            None if poll_timeout is None else _check_int("poll_timeout", poll_timeout, minimum=0)
+        )
         self.lease_extend_enabled = lease_extend_enabled
         self._paused = paused
         self.execution_timeout_seconds = _check_timeout(execution_timeout_seconds)

@@ -73,9 +73,11 @@ class WorkerInterface(abc.ABC):
 
     Attributes:
         thread_count: How many tasks of this worker may execute at the same time.
-        poll_timeout: How long (ms) the server may hold a poll open waiting for a task.
+        poll_timeout: How long (ms) the server may hold a poll open waiting for a task;
+            ``None`` (the default) leaves it to the runtime (2000 ms).
         lease_extend_enabled: Send heartbeats that extend the task's response timeout.
         register_task_def: Register the task definition with the server at start.
+        overwrite_task_def: When registering, replace a definition the server already has.
         execution_timeout_seconds: Opt-in limit on one execution; ``None`` means no limit.
     """
 
@@ -87,7 +89,7 @@ class WorkerInterface(abc.ABC):
     _poll_interval: float = DEFAULT_POLLING_INTERVAL
     _paused: bool = False
     thread_count: int = 1
-    poll_timeout: int = 100
+    poll_timeout: int | None = None
     lease_extend_enabled: bool = False
     register_task_def: bool = False
     overwrite_task_def: bool = True
@@ -102,7 +104,7 @@ class WorkerInterface(abc.ABC):
         self._poll_interval = DEFAULT_POLLING_INTERVAL
         self._paused = False
         self.thread_count = 1
-        self.poll_timeout = 100
+        self.poll_timeout = None
         self.lease_extend_enabled = False
         self.register_task_def = False
         self.overwrite_task_def = True

@@ -30,7 +30,7 @@ def WorkerTask(  # the historical name: a function spelled like a class
     poll_interval_seconds: int = 0,
     thread_count: int = 1,
     register_task_def: bool = False,
-    poll_timeout: int = 100,
+    poll_timeout: int | None = None,
     lease_extend_enabled: bool = False,
     execution_timeout_seconds: float | None = None,
     register_schema: bool | None = None,
@@ -44,11 +44,14 @@ def WorkerTask(  # the historical name: a function spelled like a class
         worker_id: Id reported to the server; the hostname when not given.
         poll_interval_seconds: When > 0, the pause in seconds; replaces ``poll_interval``.
         thread_count: Tasks that may execute at the same time.
-        register_task_def: Register the task definition when the worker starts.
-        poll_timeout: Long-poll wait in milliseconds.
+        register_task_def: Register the task definition when the worker starts; a failure
+            is logged and the worker runs anyway.
+        poll_timeout: Long-poll wait in milliseconds; None (the default) leaves it to the
+            runtime (2000 ms).
         lease_extend_enabled: Extend the task's lease while it executes.
         execution_timeout_seconds: Fail an execution that runs longer than this.
-        register_schema: Register JSON schemas generated from the annotations.
+        register_schema: Accepted for compatibility; schemas are not generated or
+            registered (a warning says so when the task definition is registered).
 
     Returns:
         The decorator.
@@ -77,7 +80,7 @@ def worker_task(
     worker_id: str | None = None,
     thread_count: int = 1,
     register_task_def: bool = False,
-    poll_timeout: int = 100,
+    poll_timeout: int | None = None,
     lease_extend_enabled: bool = False,
     execution_timeout_seconds: float | None = None,
     task_def: TaskDef | None = None,
@@ -93,14 +96,19 @@ def worker_task(
         domain: Task domain to poll in.
         worker_id: Id reported to the server; the hostname when not given.
         thread_count: Tasks that may execute at the same time.
-        register_task_def: Register the task definition when the worker starts.
-        poll_timeout: Long-poll wait in milliseconds.
+        register_task_def: Register the task definition when the worker starts; a failure
+            is logged and the worker runs anyway.
+        poll_timeout: Long-poll wait in milliseconds; None (the default) leaves it to the
+            runtime (2000 ms).
         lease_extend_enabled: Extend the task's lease while it executes.
         execution_timeout_seconds: Fail an execution that runs longer than this.
-        task_def: Template for the registered task definition.
-        overwrite_task_def: Overwrite an existing definition when registering.
-        strict_schema: Disallow undeclared properties in generated schemas.
-        register_schema: Register JSON schemas generated from the annotations.
+        task_def: Template for the registered task definition (copied; its name is replaced
+            by the task's).
+        overwrite_task_def: When registering, replace a definition the server already has
+            (otherwise it is left as it is).
+        strict_schema: Accepted for compatibility; schemas are not generated.
+        register_schema: Accepted for compatibility; schemas are not generated or
+            registered (a warning says so when the task definition is registered).
 
     Returns:
         The decorator.

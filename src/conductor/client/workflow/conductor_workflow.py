@@ -16,6 +16,7 @@ from conductor.client.http.models.start_workflow_request import (
 from conductor.client.http.models.workflow_def import WorkflowDef
 from conductor.client.http.models.workflow_run import WorkflowRun
 from conductor.client.http.models.workflow_task import WorkflowTask
+from conductor.client.workflow._checks import Checked, require
 from conductor.client.workflow.executor.workflow_executor import WorkflowExecutor
 from conductor.client.workflow.task.fork_task import ForkTask
 from conductor.client.workflow.task.join_task import JoinTask
@@ -35,7 +36,10 @@ def _unique_suffix() -> str:
     return uuid.uuid4().hex[:22]
 
 
-def _check_str_keys(value: Any, what: str) -> dict[str, Any]:
+def _copy_str_key_dict(value: Any, what: str) -> dict[str, Any]:
+    """A copy of ``value``, which must be a dict with str keys; None gives ``{}``."""
+    if value is None:
+        return {}
     if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
         raise TypeError(f"{what} must be a dict with str keys, got {value!r}")
     return deepcopy(value)
@@ -57,6 +61,10 @@ class ConductorWorkflow:
     """
 
     SCHEMA_VERSION = 2
+
+    name: Checked[str] = Checked(str)
+    version: Checked[int | None] = Checked(int, optional=True)
+    description: Checked[str | None] = Checked(str, optional=True)
 
     def __init__(
         self,
@@ -90,72 +98,35 @@ class ConductorWorkflow:
         self._workflow_status_listener_enabled = False
         self._workflow_status_listener_sink: str | None = None
 
-    # -- identity --------------------------------------------------------------------------
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @name.setter
-    def name(self, name: str) -> None:
-        if not isinstance(name, str):
-            raise TypeError(f"name must be a str, got {name!r}")
-        self._name = name
-
-    @property
-    def version(self) -> int | None:
-        return self._version
-
-    @version.setter
-    def version(self, version: int | None) -> None:
-        if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
-            raise TypeError(f"version must be an int, got {version!r}")
-        self._version = version
-
-    @property
-    def description(self) -> str | None:
-        return self._description
-
-    @description.setter
-    def description(self, description: str | None) -> None:
-        if description is not None and not isinstance(description, str):
-            raise TypeError(f"description must be a str, got {description!r}")
-        self._description = description
-
     # -- fluent settings -------------------------------------------------------------------
 
     def timeout_policy(self, timeout_policy: TimeoutPolicy) -> Self:
         """Set what happens when the workflow times out."""
-        if not isinstance(timeout_policy, TimeoutPolicy):
-            raise TypeError(f"timeout_policy must be a TimeoutPolicy, got {timeout_policy!r}")
+        require(timeout_policy, TimeoutPolicy, "timeout_policy")
         self._timeout_policy = timeout_policy
         return self
 
     def timeout_seconds(self, timeout_seconds: int) -> Self:
         """Set the workflow's time limit in seconds (0: none)."""
-        if not isinstance(timeout_seconds, int) or isinstance(timeout_seconds, bool):
-            raise TypeError(f"timeout_seconds must be an int, got {timeout_seconds!r}")
+        require(timeout_seconds, int, "timeout_seconds")
         self._timeout_seconds = timeout_seconds
         return self
 
     def owner_email(self, owner_email: str) -> Self:
         """Set the owner's email (the server may require one)."""
-        if not isinstance(owner_email, str):
-            raise TypeError(f"owner_email must be a str, got {owner_email!r}")
+        require(owner_email, str, "owner_email")
         self._owner_email = owner_email
         return self
 
     def failure_workflow(self, failure_workflow: str) -> Self:
         """Name the workflow the server starts when this one fails (for compensation)."""
-        if not isinstance(failure_workflow, str):
-            raise TypeError(f"failure_workflow must be a str, got {failure_workflow!r}")
+        require(failure_workflow, str, "failure_workflow")
         self._failure_workflow = failure_workflow
         return self
 
     def restartable(self, restartable: bool) -> Self:
         """Allow or forbid restarting the workflow once it has finished."""
-        if not isinstance(restartable, bool):
-            raise TypeError(f"restartable must be a bool, got {restartable!r}")
+        require(restartable, bool, "restartable")
         self._restartable = restartable
         return self
 
@@ -173,10 +144,7 @@ class ConductorWorkflow:
 
     def output_parameters(self, output_parameters: dict[str, Any] | None) -> Self:
         """Set the workflow's output, a map whose values may hold ``${...}`` expressions."""
-        if output_parameters is None:
-            self._output_parameters = {}
-        else:
-            self._output_parameters = _check_str_keys(output_parameters, "output_parameters")
+        self._output_parameters = _copy_str_key_dict(output_parameters, "output_parameters")
         return self
 
     def output_parameter(self, key: str, value: Any) -> Self:
@@ -186,18 +154,12 @@ class ConductorWorkflow:
 
     def input_template(self, input_template: dict[str, Any] | None) -> Self:
         """Set default input values, used for keys the caller does not pass."""
-        if input_template is None:
-            self._input_template = {}
-        else:
-            self._input_template = _check_str_keys(input_template, "input_template")
+        self._input_template = _copy_str_key_dict(input_template, "input_template")
         return self
 
     def variables(self, variables: dict[str, Any] | None) -> Self:
         """Set the initial workflow variables (changed later by SET_VARIABLE tasks)."""
-        if variables is None:
-            self._variables = {}
-        else:
-            self._variables = _check_str_keys(variables, "variables")
+        self._variables = _copy_str_key_dict(variables, "variables")
         return self
 
     def input_parameters(self, input_parameters: list[str] | dict[str, Any]) -> Self:
@@ -267,9 +229,7 @@ class ConductorWorkflow:
         return self
 
     def _as_inline_sub_workflow(self) -> InlineSubWorkflowTask:
-        task = InlineSubWorkflowTask(
-            task_ref_name=f"{self._name}_{_unique_suffix()}", workflow=self
-        )
+        task = InlineSubWorkflowTask(task_ref_name=f"{self.name}_{_unique_suffix()}", workflow=self)
         task.input_parameters.update(deepcopy(self._input_template))
         return task
 
@@ -278,9 +238,9 @@ class ConductorWorkflow:
     def to_workflow_def(self) -> WorkflowDef:
         """Return the ``WorkflowDef`` model of this workflow."""
         return WorkflowDef(
-            name=self._name,
-            description=self._description,
-            version=self._version,
+            name=self.name,
+            description=self.description,
+            version=self.version,
             tasks=self._workflow_tasks(),
             input_parameters=list(self._input_parameters),
             output_parameters=deepcopy(self._output_parameters),
@@ -331,8 +291,8 @@ class ConductorWorkflow:
         set from this workflow; its input, correlation id, domains etc. are kept.
         """
         start_workflow_request.workflow_def = self.to_workflow_def()
-        start_workflow_request.name = self._name
-        start_workflow_request.version = self._version
+        start_workflow_request.name = self.name
+        start_workflow_request.version = self.version
         return self._executor.start_workflow(start_workflow_request)
 
     def start_workflow_with_input(
@@ -346,8 +306,8 @@ class ConductorWorkflow:
     ) -> str:
         """Start this workflow (definition sent inline) with the given input; return its id."""
         request = StartWorkflowRequest(
-            name=self._name,
-            version=self._version,
+            name=self.name,
+            version=self.version,
             correlation_id=correlation_id,
             input=deepcopy(workflow_input) if workflow_input is not None else {},
             task_to_domain=task_to_domain,
@@ -384,8 +344,8 @@ class ConductorWorkflow:
             The run; check ``status`` to see whether it finished within the wait.
         """
         request = StartWorkflowRequest(
-            name=self._name,
-            version=self._version,
+            name=self.name,
+            version=self.version,
             input=deepcopy(workflow_input) if workflow_input is not None else {},
             workflow_def=self.to_workflow_def(),
             task_to_domain=task_to_domain,

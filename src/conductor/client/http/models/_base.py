@@ -52,7 +52,7 @@ def _field_property(name: str, allowed: frozenset[str] | None) -> property:
                 )
         self.__dict__[private] = value
 
-    # Marks a plain field stored in ``__dict__["_<name>"]``; ApiClient's codec reads the flag
+    # Marks a plain field stored in ``__dict__["_<name>"]``; the JSON codec reads the flag
     # to read and write such fields without going through the property.
     getter._generated = True  # type: ignore[attr-defined]
     return property(getter, setter, doc=f"The {name} of this model.")
@@ -71,6 +71,8 @@ class Model:
     attribute_map: ClassVar[dict[str, str]] = {}
     # Fields whose value must be one of a fixed set of names (enums on the server side).
     allowed_values: ClassVar[Mapping[str, Iterable[str]]] = {}
+    # Credentials: masked in to_str() and repr(), so they never reach a log.
+    _secret_fields: ClassVar[tuple[str, ...]] = ()
 
     # Computed once per class by __init_subclass__.
     _unset_fields: ClassVar[dict[str, None]] = {}
@@ -120,8 +122,12 @@ class Model:
         return {name: _to_plain(getattr(self, name)) for name in self.swagger_types}
 
     def to_str(self) -> str:
-        """Return the pretty-printed ``to_dict()``."""
-        return pprint.pformat(self.to_dict())
+        """Return the pretty-printed ``to_dict()``, with ``_secret_fields`` masked."""
+        values = self.to_dict()
+        for name in self._secret_fields:
+            if values[name] is not None:
+                values[name] = "***"
+        return pprint.pformat(values)
 
     def __repr__(self) -> str:
         return self.to_str()

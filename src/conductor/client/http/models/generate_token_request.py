@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pprint
 from typing import ClassVar
 
 from conductor.client.http.models._base import Model
@@ -19,6 +18,7 @@ class GenerateTokenRequest(Model):
         "key_id": "keyId",
         "key_secret": "keySecret",
     }
+    _secret_fields: ClassVar[tuple[str, ...]] = ("key_secret",)
 
     key_id: str | None
     key_secret: str | None
@@ -29,10 +29,3 @@ class GenerateTokenRequest(Model):
         key_secret: str | None = None,
     ) -> None:
         self._init_fields(locals())
-
-    def to_str(self) -> str:
-        """Return the pretty-printed fields with the secret masked."""
-        values = self.to_dict()
-        if values["key_secret"] is not None:
-            values["key_secret"] = "***"
-        return pprint.pformat(values)

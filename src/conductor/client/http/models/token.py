@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pprint
 from typing import ClassVar
 
 from conductor.client.http.models._base import Model
@@ -17,6 +16,7 @@ class Token(Model):
     attribute_map: ClassVar[dict[str, str]] = {
         "token": "token",
     }
+    _secret_fields: ClassVar[tuple[str, ...]] = ("token",)
 
     token: str | None
 
@@ -25,10 +25,3 @@ class Token(Model):
         token: str | None = None,
     ) -> None:
         self._init_fields(locals())
-
-    def to_str(self) -> str:
-        """Return the pretty-printed fields with the token masked."""
-        values = self.to_dict()
-        if values["token"] is not None:
-            values["token"] = "***"
-        return pprint.pformat(values)

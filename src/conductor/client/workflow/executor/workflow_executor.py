@@ -60,10 +60,7 @@ class WorkflowExecutor:
 
     def register_workflow(self, workflow: WorkflowDef, overwrite: bool | None = None) -> object:
         """Create or update a workflow definition (``PUT /metadata/workflow`` with a list)."""
-        kwargs: dict[str, Any] = {}
-        if overwrite is not None:
-            kwargs["overwrite"] = overwrite
-        return self.metadata_client.update1(body=[workflow], **kwargs)
+        return self.metadata_client.update1(body=[workflow], overwrite=overwrite)
 
     # -- starting and waiting --------------------------------------------------------------
 
@@ -179,10 +176,7 @@ class WorkflowExecutor:
 
     def get_workflow(self, workflow_id: str, include_tasks: bool | None = None) -> Workflow:
         """Return the workflow execution ``workflow_id``."""
-        kwargs: dict[str, Any] = {}
-        if include_tasks is not None:
-            kwargs["include_tasks"] = include_tasks
-        return self.workflow_client.get_execution_status(workflow_id, **kwargs)
+        return self.workflow_client.get_execution_status(workflow_id, include_tasks=include_tasks)
 
     def get_workflow_status(
         self,
@@ -191,12 +185,9 @@ class WorkflowExecutor:
         include_variables: bool | None = None,
     ) -> WorkflowStatus:
         """Return the status (and optionally output and variables) of a workflow."""
-        kwargs: dict[str, Any] = {}
-        if include_output is not None:
-            kwargs["include_output"] = include_output
-        if include_variables is not None:
-            kwargs["include_variables"] = include_variables
-        return self.workflow_client.get_workflow_status(workflow_id, **kwargs)
+        return self.workflow_client.get_workflow_status(
+            workflow_id, include_output=include_output, include_variables=include_variables
+        )
 
     def search(
         self,
@@ -209,15 +200,9 @@ class WorkflowExecutor:
         skip_cache: bool | None = None,
     ) -> SearchResultWorkflowSummary:
         """Search workflow executions (``query_id`` and ``skip_cache`` are accepted, unused)."""
-        options = {
-            "start": start,
-            "size": size,
-            "sort": sort,
-            "free_text": free_text,
-            "query": query,
-        }
-        kwargs = {key: value for key, value in options.items() if value is not None}
-        return self.workflow_client.search(**kwargs)
+        return self.workflow_client.search(
+            start=start, size=size, sort=sort, free_text=free_text, query=query
+        )
 
     def get_by_correlation_ids(
         self,
@@ -227,13 +212,11 @@ class WorkflowExecutor:
         include_tasks: bool | None = None,
     ) -> dict[str, list[Workflow]]:
         """Return the executions of ``workflow_name`` for each correlation id."""
-        kwargs: dict[str, Any] = {}
-        if include_closed is not None:
-            kwargs["include_closed"] = include_closed
-        if include_tasks is not None:
-            kwargs["include_tasks"] = include_tasks
         return self.workflow_client.get_workflows(
-            body=correlation_ids, name=workflow_name, **kwargs
+            body=correlation_ids,
+            name=workflow_name,
+            include_closed=include_closed,
+            include_tasks=include_tasks,
         )
 
     def get_task(self, task_id: str) -> Task:
@@ -257,26 +240,17 @@ class WorkflowExecutor:
         trigger_failure_workflow: bool | None = None,
     ) -> None:
         """Terminate a running workflow."""
-        kwargs: dict[str, Any] = {}
-        if reason is not None:
-            kwargs["reason"] = reason
-        if trigger_failure_workflow is not None:
-            kwargs["trigger_failure_workflow"] = trigger_failure_workflow
-        self.workflow_client.terminate(workflow_id, **kwargs)
+        self.workflow_client.terminate(
+            workflow_id, reason=reason, trigger_failure_workflow=trigger_failure_workflow
+        )
 
     def restart(self, workflow_id: str, use_latest_definitions: bool | None = None) -> None:
         """Restart a finished workflow from the beginning."""
-        kwargs: dict[str, Any] = {}
-        if use_latest_definitions is not None:
-            kwargs["use_latest_definitions"] = use_latest_definitions
-        self.workflow_client.restart(workflow_id, **kwargs)
+        self.workflow_client.restart(workflow_id, use_latest_definitions=use_latest_definitions)
 
     def retry(self, workflow_id: str, resume_subworkflow_tasks: bool | None = None) -> None:
         """Retry the last failed task of a workflow."""
-        kwargs: dict[str, Any] = {}
-        if resume_subworkflow_tasks is not None:
-            kwargs["resume_subworkflow_tasks"] = resume_subworkflow_tasks
-        self.workflow_client.retry(workflow_id, **kwargs)
+        self.workflow_client.retry(workflow_id, resume_subworkflow_tasks=resume_subworkflow_tasks)
 
     def rerun(self, rerun_workflow_request: RerunWorkflowRequest, workflow_id: str) -> str:
         """Rerun a workflow from the task given in the request; return the workflow id."""
@@ -295,10 +269,7 @@ class WorkflowExecutor:
 
     def remove_workflow(self, workflow_id: str, archive_workflow: bool | None = None) -> None:
         """Delete the workflow execution from the server."""
-        kwargs: dict[str, Any] = {}
-        if archive_workflow is not None:
-            kwargs["archive_workflow"] = archive_workflow
-        self.workflow_client.delete(workflow_id, **kwargs)
+        self.workflow_client.delete(workflow_id, archive_workflow=archive_workflow)
 
     # -- completing tasks ------------------------------------------------------------------
 

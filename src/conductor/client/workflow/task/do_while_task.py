@@ -7,6 +7,7 @@ from copy import deepcopy
 from conductor.client.http.models.workflow_task import WorkflowTask
 from conductor.client.workflow.task.task import (
     TaskInterface,
+    copy_task_list,
     get_task_interface_list_as_workflow_task_list,
 )
 from conductor.client.workflow.task.task_type import TaskType
@@ -28,9 +29,10 @@ class DoWhileTask(TaskInterface):
     ) -> None:
         super().__init__(task_reference_name=task_ref_name, task_type=TaskType.DO_WHILE)
         self._loop_condition = termination_condition
-        self._loop_over = deepcopy(tasks) if isinstance(tasks, list) else [deepcopy(tasks)]
+        self._loop_over = copy_task_list(tasks)
 
     def to_workflow_task(self) -> WorkflowTask:
+        """Return the DO_WHILE task with its loop condition and body."""
         workflow_task = super().to_workflow_task()
         workflow_task.loop_condition = self._loop_condition
         workflow_task.loop_over = get_task_interface_list_as_workflow_task_list(*self._loop_over)

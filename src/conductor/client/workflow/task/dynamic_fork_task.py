@@ -32,6 +32,7 @@ class DynamicForkTask(TaskInterface):
         self._join_task = deepcopy(join_task)
 
     def to_workflow_task(self) -> list[WorkflowTask]:  # type: ignore[override]
+        """Return the FORK_JOIN_DYNAMIC task, followed by ``join_task`` when one is given."""
         fork = super().to_workflow_task()
         fork.dynamic_fork_tasks_param = self.tasks_param
         fork.dynamic_fork_tasks_input_param_name = self.tasks_input_param_name

@@ -28,6 +28,7 @@ class DynamicTask(TaskInterface):
         self._dynamic_task_param = dynamic_task_param
 
     def to_workflow_task(self) -> WorkflowTask:
+        """Return the DYNAMIC task, naming the input that holds the task to run."""
         workflow_task = super().to_workflow_task()
         workflow_task.dynamic_task_name_param = self._dynamic_task_param
         return workflow_task

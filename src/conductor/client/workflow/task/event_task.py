@@ -15,6 +15,7 @@ class EventTaskInterface(TaskInterface):
         self._sink = f"{event_prefix}:{event_suffix}"
 
     def to_workflow_task(self) -> WorkflowTask:
+        """Return the EVENT task with its sink."""
         workflow_task = super().to_workflow_task()
         workflow_task.sink = self._sink
         return workflow_task

@@ -8,6 +8,7 @@ from conductor.client.http.models.workflow_task import WorkflowTask
 from conductor.client.workflow.task.join_task import JoinTask
 from conductor.client.workflow.task.task import (
     TaskInterface,
+    copy_task_list,
     get_task_interface_list_as_workflow_task_list,
 )
 from conductor.client.workflow.task.task_type import TaskType
@@ -33,13 +34,11 @@ class ForkTask(TaskInterface):
         join_on: list[str] | None = None,
     ) -> None:
         super().__init__(task_reference_name=task_ref_name, task_type=TaskType.FORK_JOIN)
-        self._forked_tasks = [
-            deepcopy(branch) if isinstance(branch, list) else [deepcopy(branch)]
-            for branch in forked_tasks
-        ]
+        self._forked_tasks = [copy_task_list(branch) for branch in forked_tasks]
         self._join_on = deepcopy(join_on)
 
     def to_workflow_task(self) -> WorkflowTask | list[WorkflowTask]:  # type: ignore[override]
+        """Return the FORK_JOIN task, or the fork and its JOIN when ``join_on`` was given."""
         fork = super().to_workflow_task()
         fork.fork_tasks = [
             get_task_interface_list_as_workflow_task_list(*branch) for branch in self._forked_tasks

@@ -2,40 +2,25 @@
 
 from __future__ import annotations
 
-from copy import deepcopy
 from typing import Any, ClassVar
 
-from conductor.client.workflow.task.http_task import HttpMethod
+from conductor.client.workflow.task.http_task import HttpInput, HttpMethod
 from conductor.client.workflow.task.task import TaskInterface
 from conductor.client.workflow.task.task_type import TaskType
 
 
-class HttpPollInput:
-    """The ``http_request`` input of an HTTP_POLL task."""
+class HttpPollInput(HttpInput):
+    """The ``http_request`` input of an HTTP_POLL task: an HTTP request plus when to stop."""
 
     swagger_types: ClassVar[dict[str, str]] = {
-        "_uri": "str",
-        "_method": "str",
-        "_accept": "list[str]",
-        "_headers": "dict[str, list[str]]",
-        "_content_type": "str",
-        "_connection_time_out": "int",
-        "_read_timeout": "int",
-        "_body": "str",
+        **HttpInput.swagger_types,
         "_termination_condition": "str",
         "_polling_interval": "int",
         "_max_poll_count": "int",
         "_polling_strategy": "str",
     }
     attribute_map: ClassVar[dict[str, str]] = {
-        "_uri": "uri",
-        "_method": "method",
-        "_accept": "accept",
-        "_headers": "headers",
-        "_content_type": "contentType",
-        "_connection_time_out": "connectionTimeOut",
-        "_read_timeout": "readTimeOut",
-        "_body": "body",
+        **HttpInput.attribute_map,
         "_termination_condition": "terminationCondition",
         "_polling_interval": "pollingInterval",
         "_max_poll_count": "maxPollCount",
@@ -74,14 +59,9 @@ class HttpPollInput:
             read_timeout: Read timeout in milliseconds.
             body: The request body (JSON-serialisable).
         """
-        self._method = method
-        self._uri = uri
-        self._headers = deepcopy(headers)
-        self._accept = accept
-        self._content_type = content_type
-        self._connection_time_out = connection_time_out
-        self._read_timeout = read_timeout
-        self._body = deepcopy(body)
+        super().__init__(
+            method, uri, headers, accept, content_type, connection_time_out, read_timeout, body
+        )
         self._termination_condition = termination_condition
         self._max_poll_count = max_poll_count
         self._polling_interval = polling_interval

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from conductor.client.workflow.task.task import TaskInterface
-from conductor.client.workflow.task.task_type import TaskType
+from conductor.client.workflow.task.inline import InlineTask
 
 
-class JavascriptTask(TaskInterface):
-    """Evaluate a JavaScript ``script`` with ``bindings`` as its ``$`` inputs.
+class JavascriptTask(InlineTask):
+    """Evaluate a JavaScript ``script`` with ``bindings`` as its ``$`` inputs (an INLINE task).
 
     The server puts the script's value under ``result``; :meth:`output` reads from there.
     """
-
-    def __init__(
-        self, task_ref_name: str, script: str, bindings: dict[str, Any] | None = None
-    ) -> None:
-        super().__init__(
-            task_reference_name=task_ref_name,
-            task_type=TaskType.INLINE,
-            input_parameters={"evaluatorType": "graaljs", "expression": script},
-        )
-        if bindings is not None:
-            self.input_parameters.update(bindings)
 
     def output(self, json_path: str | None = None) -> str:
         """Return the expression for the script's result, or for ``json_path`` inside it."""
@@ -34,6 +20,7 @@ class JavascriptTask(TaskInterface):
 
     @property
     def evaluator_type(self) -> str | None:
+        """The script language, kept in the ``evaluatorType`` input."""
         return self.input_parameters.get("evaluatorType")
 
     @evaluator_type.setter

@@ -28,6 +28,7 @@ class JoinTask(TaskInterface):
             self.expression = join_on_script
 
     def to_workflow_task(self) -> WorkflowTask:
+        """Return the JOIN task with the reference names it waits for."""
         workflow_task = super().to_workflow_task()
         workflow_task.join_on = deepcopy(self._join_on)
         return workflow_task

@@ -64,32 +64,40 @@ class KafkaPublishInput:
 
     @property
     def bootstrap_servers(self) -> str | None:
+        """The Kafka bootstrap servers."""
         return self._bootstrap_servers
 
     @property
     def key(self) -> str | None:
+        """The message key."""
         return self._key
 
     @property
     def key_serializer(self) -> str | None:
+        """Java class name of the key serializer."""
         return self._key_serializer
 
     @property
     def value(self) -> str | None:
+        """The message value."""
         return self._value
 
     @property
     def request_timeout_ms(self) -> str | None:
+        """Producer request timeout in milliseconds."""
         return self._request_timeout_ms
 
     @property
     def max_block_ms(self) -> str | None:
+        """Producer ``max.block.ms``."""
         return self._max_block_ms
 
     @property
     def headers(self) -> dict[str, Any] | None:
+        """The message headers."""
         return self._headers
 
     @property
     def topic(self) -> str | None:
+        """The topic to publish to."""
         return self._topic

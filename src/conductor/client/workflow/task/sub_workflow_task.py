@@ -33,6 +33,7 @@ class SubWorkflowTask(TaskInterface):
         self._task_to_domain_map = deepcopy(task_to_domain_map)
 
     def to_workflow_task(self) -> WorkflowTask:
+        """Return the SUB_WORKFLOW task naming the registered workflow."""
         workflow_task = super().to_workflow_task()
         workflow_task.sub_workflow_param = SubWorkflowParams(
             name=self._workflow_name,
@@ -52,6 +53,7 @@ class InlineSubWorkflowTask(TaskInterface):
         self._workflow_definition = workflow.to_workflow_def()
 
     def to_workflow_task(self) -> WorkflowTask:
+        """Return the SUB_WORKFLOW task carrying the whole workflow definition."""
         workflow_task = super().to_workflow_task()
         workflow_task.sub_workflow_param = SubWorkflowParams(
             name=self._workflow_name,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from copy import deepcopy
 from enum import Enum
 
 from typing_extensions import Self
@@ -10,6 +9,7 @@ from typing_extensions import Self
 from conductor.client.http.models.workflow_task import WorkflowTask
 from conductor.client.workflow.task.task import (
     TaskInterface,
+    copy_task_list,
     get_task_interface_list_as_workflow_task_list,
 )
 from conductor.client.workflow.task.task_type import TaskType
@@ -24,10 +24,6 @@ class EvaluatorType(str, Enum):
 
     def __str__(self) -> str:
         return self.value
-
-
-def _as_task_list(tasks: TaskInterface | list[TaskInterface]) -> list[TaskInterface]:
-    return deepcopy(tasks) if isinstance(tasks, list) else [deepcopy(tasks)]
 
 
 class SwitchTask(TaskInterface):
@@ -49,15 +45,16 @@ class SwitchTask(TaskInterface):
 
     def switch_case(self, case_name: str, tasks: TaskInterface | list[TaskInterface]) -> Self:
         """Run ``tasks`` when the expression equals ``case_name``."""
-        self._decision_cases[case_name] = _as_task_list(tasks)
+        self._decision_cases[case_name] = copy_task_list(tasks)
         return self
 
     def default_case(self, tasks: TaskInterface | list[TaskInterface]) -> Self:
         """Run ``tasks`` when no case matches."""
-        self._default_case = _as_task_list(tasks)
+        self._default_case = copy_task_list(tasks)
         return self
 
     def to_workflow_task(self) -> WorkflowTask:
+        """Return the SWITCH task with its evaluator, expression and cases."""
         workflow_task = super().to_workflow_task()
         if self._use_javascript:
             workflow_task.evaluator_type = EvaluatorType.ECMASCRIPT.value

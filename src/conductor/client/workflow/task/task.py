@@ -12,6 +12,7 @@ from typing_extensions import Self
 
 from conductor.client.http.models._base import Model
 from conductor.client.http.models.workflow_task import CacheConfig, WorkflowTask
+from conductor.client.workflow._checks import Checked
 from conductor.client.workflow.task.task_type import TaskType
 
 
@@ -25,6 +26,11 @@ def get_task_interface_list_as_workflow_task_list(*tasks: TaskInterface) -> list
         else:
             converted.append(workflow_task)
     return converted
+
+
+def copy_task_list(tasks: TaskInterface | list[TaskInterface]) -> list[TaskInterface]:
+    """Return a copy of ``tasks`` as a list (a single task becomes a one-task list)."""
+    return deepcopy(tasks) if isinstance(tasks, list) else [deepcopy(tasks)]
 
 
 def to_wire_value(value: Any) -> Any:
@@ -53,6 +59,11 @@ def to_wire_value(value: Any) -> Any:
     return value
 
 
+def _check_parameter_name(key: Any) -> None:
+    if not isinstance(key, str):
+        raise TypeError(f"input parameter names must be str, got {key!r}")
+
+
 def _expression(path: str, json_path: str | None) -> str:
     if json_path is None:
         return "${" + path + "}"
@@ -68,6 +79,12 @@ class TaskInterface(ABC):
     have (and whose name does not start with ``_``) gives an expression for that key of the
     task's output: ``task.result`` is ``"${<ref>.output.result}"``.
     """
+
+    task_reference_name: Checked[str] = Checked(str)
+    task_type: Checked[TaskType] = Checked(TaskType)
+    name: Checked[str] = Checked(str)
+    description: Checked[str | None] = Checked(str, optional=True)
+    optional: Checked[bool | None] = Checked(bool, optional=True)
 
     @abstractmethod
     def __init__(
@@ -111,57 +128,8 @@ class TaskInterface(ABC):
         return self.output(name)
 
     @property
-    def task_reference_name(self) -> str:
-        return self._task_reference_name
-
-    @task_reference_name.setter
-    def task_reference_name(self, task_reference_name: str) -> None:
-        if not isinstance(task_reference_name, str):
-            raise TypeError(f"task_reference_name must be a str, got {task_reference_name!r}")
-        self._task_reference_name = task_reference_name
-
-    @property
-    def task_type(self) -> TaskType:
-        return self._task_type
-
-    @task_type.setter
-    def task_type(self, task_type: TaskType) -> None:
-        if not isinstance(task_type, TaskType):
-            raise TypeError(f"task_type must be a TaskType, got {task_type!r}")
-        self._task_type = task_type
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @name.setter
-    def name(self, name: str) -> None:
-        if not isinstance(name, str):
-            raise TypeError(f"name must be a str, got {name!r}")
-        self._name = name
-
-    @property
-    def description(self) -> str | None:
-        return self._description
-
-    @description.setter
-    def description(self, description: str | None) -> None:
-        if description is not None and not isinstance(description, str):
-            raise TypeError(f"description must be a str, got {description!r}")
-        self._description = description
-
-    @property
-    def optional(self) -> bool | None:
-        return self._optional
-
-    @optional.setter
-    def optional(self, optional: bool | None) -> None:
-        if optional is not None and not isinstance(optional, bool):
-            raise TypeError(f"optional must be a bool, got {optional!r}")
-        self._optional = optional
-
-    @property
     def input_parameters(self) -> dict[str, Any]:
+        """The task's input (a copy of what was set); values may hold ``${...}`` expressions."""
         return self._input_parameters
 
     @input_parameters.setter
@@ -174,12 +142,12 @@ class TaskInterface(ABC):
                 raise TypeError(f"input_parameters must be a dict, got {input_parameters!r}")
             input_parameters = vars(input_parameters)
         for key in input_parameters:
-            if not isinstance(key, str):
-                raise TypeError(f"input parameter names must be str, got {key!r}")
+            _check_parameter_name(key)
         self._input_parameters = deepcopy(dict(input_parameters))
 
     @property
     def expression(self) -> str | None:
+        """The expression the server evaluates for this task (SWITCH, JOIN, ...), if any."""
         return self._expression
 
     @expression.setter
@@ -188,6 +156,7 @@ class TaskInterface(ABC):
 
     @property
     def evaluator_type(self) -> str | None:
+        """How the server evaluates :attr:`expression` (``javascript``, ``graaljs``, ...)."""
         return self._evaluator_type
 
     @evaluator_type.setter
@@ -196,8 +165,7 @@ class TaskInterface(ABC):
 
     def input_parameter(self, key: str, value: Any) -> Self:
         """Set one input parameter (a copy of ``value``) and return the task."""
-        if not isinstance(key, str):
-            raise TypeError(f"input parameter names must be str, got {key!r}")
+        _check_parameter_name(key)
         self._input_parameters[key] = deepcopy(value)
         return self
 
@@ -229,12 +197,12 @@ class TaskInterface(ABC):
         if self._cache_key is not None and self._cache_ttl_second > 0:
             cache_config = CacheConfig(key=self._cache_key, ttl_in_second=self._cache_ttl_second)
         return WorkflowTask(
-            name=self._name,
-            task_reference_name=self._task_reference_name,
-            type=self._task_type.value,
-            description=self._description,
+            name=self.name,
+            task_reference_name=self.task_reference_name,
+            type=self.task_type.value,
+            description=self.description,
             input_parameters=to_wire_value(self._input_parameters),
-            optional=self._optional,
+            optional=self.optional,
             cache_config=cache_config,
             expression=self._expression,
             evaluator_type=self._evaluator_type,
