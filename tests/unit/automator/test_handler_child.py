@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import logging
 import multiprocessing
 from typing import Any
 
@@ -60,3 +61,19 @@ def test_the_child_runner_drains_within_the_handlers_grace_period() -> None:
     finally:
         for end in pipe:
             end.close()
+
+
+def test_worker_processes_quiet_urllib3_retry_warnings_unless_configured() -> None:
+    from conductor.client.automator._process import _quiet_transport_retries
+
+    pool_logger = logging.getLogger("urllib3.connectionpool")
+    saved = pool_logger.level
+    try:
+        pool_logger.setLevel(logging.NOTSET)
+        _quiet_transport_retries()
+        assert pool_logger.level == logging.ERROR
+        pool_logger.setLevel(logging.DEBUG)  # the user's choice wins
+        _quiet_transport_retries()
+        assert pool_logger.level == logging.DEBUG
+    finally:
+        pool_logger.setLevel(saved)

@@ -362,3 +362,72 @@ def test_http_package_exports_the_client_and_apis() -> None:
     assert {"MetadataResourceApi", "WorkflowResourceApi", "TokenResourceApi"} <= set(api.__all__)
     with pytest.raises(AttributeError):
         http.NoSuchThing  # noqa: B018
+
+
+# -- the direct urllib3 path ----------------------------------------------------------------
+
+
+def _count_adapter_sends(client: ApiClient) -> list[int]:
+    """Count calls of the mounted adapter's send (an instance attribute: the class is intact)."""
+    adapter = client.rest_client.connection.get_adapter("http://")
+    calls = [0]
+    original = adapter.send
+
+    def counting(*args, **kwargs):
+        calls[0] += 1
+        return original(*args, **kwargs)
+
+    adapter.send = counting  # type: ignore[method-assign]
+    return calls
+
+
+def test_plain_http_to_a_real_server_skips_the_adapter(conductor_server) -> None:
+    task_id = conductor_server.enqueue_task("fast_path", {"n": 1})
+    client = ApiClient(Configuration(server_api_url=conductor_server.url))
+    calls = _count_adapter_sends(client)
+    api = TaskResourceApi(client)
+
+    task = api.poll("fast_path", workerid="w1")
+    assert task is not None
+    assert task.task_id == task_id
+    assert task.input_data == {"n": 1}
+    result = task.to_task_result()
+    result.output_data = {"ok": True}
+    assert api.update_task_v2(body=result) is None
+    with pytest.raises(rest.ApiException) as caught:
+        api.get_task("no-such-task")
+
+    assert caught.value.status == 404
+    assert "GET" in str(caught.value)
+    assert "/tasks/no-such-task" in str(caught.value)
+    assert api.get_task(task_id).output_data == {"ok": True}
+    assert calls[0] == 0
+    client.close()
+
+
+def test_a_patched_adapter_send_is_honoured(rsps) -> None:
+    rsps.get(HOST + "/tasks/t1", json={"taskId": "t1", "status": "IN_PROGRESS"})
+    client = ApiClient(Configuration(server_api_url=HOST))
+    calls = _count_adapter_sends(client)
+
+    task = TaskResourceApi(client).get_task("t1")
+
+    assert task.task_id == "t1"
+    assert calls[0] == 1
+
+
+def test_a_custom_adapter_is_used_for_plain_http(conductor_server) -> None:
+    sent: list[str] = []
+
+    class Recording(requests.adapters.HTTPAdapter):
+        def send(self, request, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            sent.append(request.url)
+            return super().send(request, *args, **kwargs)
+
+    client = ApiClient(Configuration(server_api_url=conductor_server.url))
+    client.rest_client.connection.mount("http://", Recording())
+
+    assert TaskResourceApi(client).batch_poll("nothing", count=1, timeout=1) == []
+    assert len(sent) == 1
+    assert "/tasks/poll/batch/nothing" in sent[0]
+    client.close()

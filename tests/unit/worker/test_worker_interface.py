@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from conductor.client.automator.worker_config import apply_worker_config, resolve_worker_config
 from conductor.client.http.models.task import Task
 from conductor.client.http.models.task_result import TaskResult
 from conductor.client.http.models.task_result_status import TaskResultStatus
@@ -270,3 +271,16 @@ def test_whole_millisecond_intervals_do_not_warn(caplog: pytest.LogCaptureFixtur
         Worker(unique("fine"), lambda task: None, poll_interval=0)
 
     assert sub_ms_warnings(caplog) == []
+
+
+def test_class_worker_reports_the_configured_worker_id() -> None:
+    class Plain(WorkerInterface):
+        def execute(self, task: Task) -> TaskResult:
+            return self.get_task_result_from_task(task)
+
+    worker = Plain("identity_task")
+    assert worker.get_identity() == socket.gethostname()
+    environ = {"conductor_worker_identity_task_worker_id": "box-7"}
+    apply_worker_config(worker, resolve_worker_config(worker, environ=environ))
+    assert worker.get_identity() == "box-7"
+    assert worker.get_task_result_from_task(Task(task_id="t")).worker_id == "box-7"

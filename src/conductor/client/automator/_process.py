@@ -122,7 +122,19 @@ def build_runner(spec: ChildSpec) -> TaskRunner:
     return runner
 
 
+def _quiet_transport_retries() -> None:
+    """Keep urllib3's per-retry warnings out of worker processes, unless the user set a level.
+
+    The runner reports a failing server once per streak of failures; urllib3 would add a
+    warning for every retry of every poll.
+    """
+    pool_logger = logging.getLogger("urllib3.connectionpool")
+    if pool_logger.level == logging.NOTSET:
+        pool_logger.setLevel(logging.ERROR)
+
+
 def _run_runner(spec: ChildSpec, stop: _StopRequest) -> int:
+    _quiet_transport_retries()
     try:
         runner = build_runner(spec)
         stop.attach(runner)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Union
 
 from conductor.client.automator._lease import lease_keeper
-from conductor.client.automator._runner_async import AsyncExecutor
 from conductor.client.automator._runner_core import RunnerCore
 from conductor.client.automator._runner_poll import Poller, long_poll_ms
 from conductor.client.automator._runner_state import Slots, StopState
@@ -15,11 +14,12 @@ from conductor.client.automator._runner_update import UpdateSender
 from conductor.client.worker._execution import is_async_worker
 
 if TYPE_CHECKING:
+    from conductor.client.automator._runner_async import AsyncExecutor
     from conductor.client.http.api.task_resource_api import TaskResourceApi
     from conductor.client.telemetry.metrics_collector import MetricsCollector
     from conductor.client.worker.worker_interface import WorkerInterface
 
-Executor = Union[ThreadExecutor, AsyncExecutor]
+Executor = Union[ThreadExecutor, "AsyncExecutor"]
 
 
 class Parts:
@@ -37,7 +37,7 @@ class Parts:
     @property
     def is_async(self) -> bool:
         """True when tasks run as coroutines on an event loop."""
-        return isinstance(self.executor, AsyncExecutor)
+        return not isinstance(self.executor, ThreadExecutor)
 
     def close(self) -> None:
         """Stop the executor's threads (or loop) and the timer thread."""
@@ -72,9 +72,14 @@ def build_parts(
         time_limit_s=float(limit) if limit else None,
         connect_timeout_s=connect_timeout_s,
     )
-    executor: Executor = (
-        AsyncExecutor(core, name) if is_async_worker(worker) else ThreadExecutor(core, name)
-    )
+    executor: Executor
+    if is_async_worker(worker):
+        # Imported here: only async workers need the event loop machinery.
+        from conductor.client.automator._runner_async import AsyncExecutor
+
+        executor = AsyncExecutor(core, name)
+    else:
+        executor = ThreadExecutor(core, name)
     poller = Poller(
         worker,
         client,

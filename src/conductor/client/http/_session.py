@@ -1,8 +1,9 @@
 """The pooled ``requests.Session`` behind :class:`RESTClientObject`: building it and sending.
 
 The session is built from a :class:`Configuration` (TLS, client certificate, proxy, pool size
-and an urllib3 ``Retry``); :func:`send_direct` sends a request through its mounted adapter
-without the per-call overhead of ``Session.request``.
+and an urllib3 ``Retry``); :func:`send_direct` sends a request without the per-call overhead of
+``Session.request``: plain-HTTP requests without a proxy go straight to the adapter's urllib3
+pool, everything else through the mounted adapter.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.util.retry import Retry
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from conductor.client.configuration.configuration import Configuration
     from conductor.client.http.rest import Timeout
@@ -103,6 +105,15 @@ def _proxy_setting(configuration: Configuration) -> dict[str, str]:
     return {scheme: url for scheme, url in proxies.items() if scheme != "no"}
 
 
+# requests' own HTTPAdapter.send, as imported; None when something had already replaced it.
+_STOCK_SEND: Callable[..., Any] | None = (
+    HTTPAdapter.send if HTTPAdapter.send.__module__ == "requests.adapters" else None
+)
+# urllib3 Timeout objects by requests-style timeout (urllib3 copies them before use).
+_timeouts: dict[Timeout, urllib3.Timeout] = {}
+_MAX_TIMEOUTS = 64
+
+
 def send_direct(
     session: requests.Session,
     method: str,
@@ -111,25 +122,36 @@ def send_direct(
     headers: dict[str, str],
     data: bytes | None,
     timeout: Timeout,
-) -> requests.Response:
-    """Send through the session's adapter, skipping ``Session.request``.
+) -> requests.Response | urllib3.BaseHTTPResponse:
+    """Send a request of a session from :func:`build_session`, skipping ``Session.request``.
 
     ``Session.request`` merges session settings, cookies and hooks on every call, which
     costs more CPU than the rest of the call; a session from :func:`build_session` has none
-    of them (cookies are not kept, redirects not followed), so the request is prepared here
-    and handed to the mounted adapter, which still applies the pool, retries, TLS and proxy
-    settings. Only for sessions built by :func:`build_session`.
+    of them (cookies are not kept, redirects not followed). A plain-HTTP request without a
+    proxy, whose adapter is requests' own ``HTTPAdapter`` (not a subclass overriding
+    ``send``, not patched by a mocking library), is sent by the adapter's urllib3 pool with
+    the adapter's retries, exactly as the adapter would send it, and its urllib3 response
+    is returned. Everything else (HTTPS, proxies, other adapters) is prepared here and handed
+    to the mounted adapter, which applies the pool, retries, TLS and proxy settings.
     """
     if query_params:
         url += ("&" if "?" in url else "?") + urlencode(query_params)
     if data is not None:
         headers["Content-Length"] = str(len(data))
+    adapter = session.get_adapter(url)
+    if (
+        type(adapter).send is _STOCK_SEND
+        and _STOCK_SEND is not None
+        and url[:7].lower() == "http://"
+        and not session.proxies
+    ):
+        return _send_pooled(adapter, method, url, headers, data, timeout)  # type: ignore[arg-type]
     prepared = requests.PreparedRequest()
     prepared.method = method
     prepared.url = url
     prepared.headers = CaseInsensitiveDict(headers)
     prepared.body = data
-    response = session.get_adapter(url).send(
+    response = adapter.send(
         prepared,
         stream=False,
         timeout=timeout,
@@ -139,3 +161,88 @@ def send_direct(
     )
     response.content  # noqa: B018 - read the body here, so a read failure is a transport error
     return response
+
+
+def _send_pooled(
+    adapter: HTTPAdapter,
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    data: bytes | None,
+    timeout: Timeout,
+) -> urllib3.BaseHTTPResponse:
+    """Send a plain-HTTP request through ``adapter``'s urllib3 pool, as ``adapter.send`` would.
+
+    The pool is the one the adapter itself picks for the URL (TLS settings do not apply to
+    plain HTTP), the request target is the path and query, and retries, redirects (none) and
+    timeouts are the adapter's. The body is read before returning, decoded.
+    """
+    pool: urllib3.HTTPConnectionPool = adapter.poolmanager.connection_from_url(url)
+    resolved = _timeouts.get(timeout)
+    if resolved is None:
+        if len(_timeouts) >= _MAX_TIMEOUTS:
+            _timeouts.clear()
+        connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+        resolved = _timeouts.setdefault(timeout, urllib3.Timeout(connect=connect, read=read))
+    try:
+        return pool.urlopen(
+            method,
+            _request_target(url),
+            body=data,
+            headers=headers,
+            retries=adapter.max_retries,
+            redirect=False,
+            assert_same_host=False,
+            timeout=resolved,
+            preload_content=True,
+            decode_content=True,
+            chunked=False,
+        )
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        error = _as_requests_error(exc)
+        if error is exc:
+            raise
+        raise error from exc
+
+
+def _as_requests_error(exc: BaseException) -> BaseException:
+    """Return the exception ``HTTPAdapter.send`` (or reading its body) raises for ``exc``."""
+    errors = urllib3.exceptions
+    if isinstance(exc, errors.MaxRetryError):
+        reason = exc.reason
+        if isinstance(reason, errors.ConnectTimeoutError) and not isinstance(
+            reason, errors.NewConnectionError
+        ):
+            return requests.exceptions.ConnectTimeout(exc)
+        if isinstance(reason, errors.ResponseError):
+            return requests.exceptions.RetryError(exc)
+        if isinstance(reason, errors.ProxyError):
+            return requests.exceptions.ProxyError(exc)
+        if isinstance(reason, errors.SSLError):
+            return requests.exceptions.SSLError(exc)
+        return requests.exceptions.ConnectionError(exc)
+    if isinstance(exc, errors.ProxyError):
+        return requests.exceptions.ProxyError(exc)
+    if isinstance(exc, errors.SSLError):
+        return requests.exceptions.SSLError(exc)
+    if isinstance(exc, errors.ReadTimeoutError):
+        return requests.exceptions.ReadTimeout(exc)
+    if isinstance(exc, errors.DecodeError):
+        return requests.exceptions.ContentDecodingError(exc)
+    if isinstance(exc, (errors.ProtocolError, errors.ClosedPoolError, OSError)):
+        return requests.exceptions.ConnectionError(exc)
+    return exc
+
+
+def _request_target(url: str) -> str:
+    """Return the path and query of an ``http://`` URL, as requests sends them."""
+    end = len(url)
+    for mark in "/?#":
+        found = url.find(mark, 7)
+        if 0 <= found < end:
+            end = found
+    target = url[end:]
+    fragment = target.find("#")
+    if fragment >= 0:
+        target = target[:fragment]
+    return target if target.startswith("/") else "/" + target

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 import urllib3
+from requests.utils import get_encoding_from_headers
 
 from conductor.client.http._fork import reset_after_fork
 from conductor.client.http._session import (
@@ -59,22 +60,40 @@ class RESTResponse:
     """A received HTTP response: ``status``, ``reason``, ``headers`` and the raw ``data``.
 
     Args:
-        resp: The ``requests.Response`` (kept as ``resp``).
+        resp: The ``requests.Response`` or the (preloaded) urllib3 response; kept as ``resp``.
+        method: The request's method, when ``resp`` does not tell.
+        url: The request's URL, when ``resp`` does not tell.
     """
 
-    def __init__(self, resp: requests.Response) -> None:
+    def __init__(
+        self,
+        resp: requests.Response | urllib3.BaseHTTPResponse,
+        *,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
         self.resp = resp
-        self.status: int = resp.status_code
+        self.method = method
+        self.url = url
+        if isinstance(resp, requests.Response):
+            self.status: int = resp.status_code
+            self.headers: Mapping[str, str] = resp.headers
+            self.data: bytes = resp.content or b""
+            if resp.request is not None:
+                self.method = method or resp.request.method
+            self.url = url or resp.url
+        else:
+            self.status = resp.status
+            self.headers = resp.headers
+            self.data = resp.data or b""
         self.reason: str = resp.reason or ""
-        self.headers: Mapping[str, str] = resp.headers
-        self.data: bytes = resp.content or b""
         self._text: str | None = None
 
     @property
     def text(self) -> str:
         """The body decoded with the declared charset, else UTF-8."""
         if self._text is None:
-            self._text = _decode_body(self.data, self.headers.get("Content-Type", ""), self.resp)
+            self._text = _decode_body(self.data, self.headers)
         return self._text
 
     @property
@@ -124,9 +143,8 @@ class ApiException(Exception):
             self.reason: str | None = http_resp.reason
             self.body: str | None = http_resp.text
             self.headers = http_resp.getheaders()
-            request = http_resp.resp.request
-            method = method or (request.method if request is not None else None)
-            url = url or http_resp.resp.url
+            method = method or http_resp.method
+            url = url or http_resp.url
         else:
             self.status = status
             self.reason = reason
@@ -315,7 +333,7 @@ class RESTClientObject:
             # The one place a transport failure becomes ours.
             reason = describe_transport_failure(method, redact_url(url), exc, timeout)
             raise ApiException(status=0, reason=reason, method=method, url=url) from exc
-        response = RESTResponse(resp)
+        response = RESTResponse(resp, method=method, url=url)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %s -> %s", method, redact_url(url), response.status)
         if 200 <= response.status < 300:
@@ -333,7 +351,7 @@ class RESTClientObject:
         body: Any,
         post_params: Any,
         timeout: Timeout,
-    ) -> requests.Response:
+    ) -> requests.Response | urllib3.BaseHTTPResponse:
         send_headers = dict(headers) if headers else {}
         session = self.connection
         if body is None and post_params:
@@ -410,11 +428,14 @@ def _encode_body(body: Any, headers: dict[str, str]) -> bytes | None:
     return json.dumps(body, separators=(",", ":")).encode("utf-8")
 
 
-def _decode_body(data: bytes, content_type: str, resp: requests.Response) -> str:
+def _decode_body(data: bytes, headers: Mapping[str, str]) -> str:
     if not data:
         return ""
     # Without a declared charset, requests would guess one (slow); Conductor speaks UTF-8.
-    charset = (resp.encoding or "utf-8") if "charset=" in content_type.lower() else "utf-8"
+    content_type = headers.get("Content-Type", "")
+    charset = "utf-8"
+    if "charset=" in content_type.lower():
+        charset = get_encoding_from_headers(headers) or "utf-8"
     try:
         return data.decode(charset, errors="replace")
     except LookupError:

@@ -35,7 +35,12 @@ name                                        type       labels
 ========================================  =========  ===========================================
 
 ``exception`` is the exception's class name. Latency buckets run from 1 ms to 60 s; size buckets
-from 64 B to 16 MiB. ``task_result_size_bytes`` is the size of the JSON body sent to the server.
+from 64 B to 16 MiB. ``task_result_size_bytes`` is the JSON size of the task's output data.
+
+The worker runtime itself records the task, poll, update and restart series. The others
+(queue full, ack, uncaught exceptions, external payload, workflow start, HTTP request time,
+workflow input size) exist for code that calls the matching ``MetricsCollector`` methods, as
+conductor-python's collector offers them; the runtime never records them.
 """
 
 from __future__ import annotations

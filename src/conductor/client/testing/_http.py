@@ -1,4 +1,4 @@
-"""A small HTTP/1.1 server on asyncio streams: keep-alive, pipelining, Content-Length and
+"""A small HTTP/1.1 server on an asyncio protocol: keep-alive, pipelining, Content-Length and
 chunked request bodies, ``Expect: 100-continue``, HEAD. Enough for HTTP clients on loopback,
 nothing more (no TLS, no HTTP/2, no upgrades).
 """
@@ -16,8 +16,13 @@ logger = logging.getLogger(__name__)
 
 MAX_HEAD_BYTES = 64 * 1024
 MAX_BODY_BYTES = 64 * 1024 * 1024
-_STREAM_LIMIT = 1024 * 1024
+_READ_HIGH_WATER = 2 * 1024 * 1024  # buffered bytes at which reading pauses
+_CHUNK_LINE_LIMIT = 64 * 1024
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
+_STATUS_LINES = {
+    code: f"HTTP/1.1 {code} {phrase}\r\n".encode("latin-1") for code, phrase in _REASONS.items()
+}
+_CONTENT_TYPES: dict[str, bytes] = {}
 _NO_BODY_STATUSES = frozenset({204, 304})
 
 
@@ -78,28 +83,221 @@ class _BadRequest(Exception):
         self.status = status
 
 
-class _TrackedProtocol(asyncio.StreamReaderProtocol):
-    """A stream protocol that records its transport while the connection is open."""
+class _ConnectionEnded(Exception):
+    """The peer closed the connection in the middle of a request."""
 
-    def __init__(
-        self,
-        reader: asyncio.StreamReader,
-        callback: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]],
-        transports: set[asyncio.BaseTransport],
-    ) -> None:
-        super().__init__(reader, callback)
-        self._transports = transports
-        self._tracked: asyncio.BaseTransport | None = None
+
+class _Connection(asyncio.Protocol):
+    """One client connection: buffers what arrives; a task per connection serves requests."""
+
+    def __init__(self, server: HttpServer) -> None:
+        self._server = server
+        self._loop = asyncio.get_running_loop()
+        self._buffer = bytearray()
+        self._transport: asyncio.Transport | None = None
+        self._eof = False
+        self._closed = False
+        self._reading_paused = False
+        self._data_waiter: asyncio.Future[None] | None = None
+        self._drain_waiter: asyncio.Future[None] | None = None
+        self._write_paused = False
+
+    # -- protocol callbacks ---------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self._tracked = transport
-        self._transports.add(transport)
-        super().connection_made(transport)
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        self._server._transports.add(transport)
+        task = self._loop.create_task(self._run())
+        connections = self._server._connections
+        connections[task] = transport
+        task.add_done_callback(connections.pop)
+
+    def data_received(self, data: bytes) -> None:
+        self._buffer += data
+        if len(self._buffer) > _READ_HIGH_WATER and not self._reading_paused:
+            self._reading_paused = True
+            assert self._transport is not None
+            self._transport.pause_reading()
+        self._wake_reader()
+
+    def eof_received(self) -> bool:
+        self._eof = True
+        self._wake_reader()
+        return True  # keep the write side open: the answer may still be on its way
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self._tracked is not None:
-            self._transports.discard(self._tracked)
-        super().connection_lost(exc)
+        self._closed = True
+        if self._transport is not None:
+            self._server._transports.discard(self._transport)
+        self._wake_reader()
+        waiter, self._drain_waiter = self._drain_waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def pause_writing(self) -> None:
+        self._write_paused = True
+
+    def resume_writing(self) -> None:
+        self._write_paused = False
+        waiter, self._drain_waiter = self._drain_waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def _wake_reader(self) -> None:
+        waiter, self._data_waiter = self._data_waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def peer_gone(self) -> bool:
+        """True once the client has closed its side (and every byte it sent was read)."""
+        if self._closed or (self._eof and not self._buffer):
+            return True
+        transport = self._transport
+        return transport is None or transport.is_closing()
+
+    # -- reading --------------------------------------------------------------------------------
+
+    async def _wait_for_data(self) -> None:
+        if self._eof or self._closed:
+            raise _ConnectionEnded
+        if self._reading_paused:
+            self._reading_paused = False
+            assert self._transport is not None
+            self._transport.resume_reading()
+        waiter = self._loop.create_future()
+        self._data_waiter = waiter
+        await waiter
+
+    def _consume(self, end: int) -> bytes:
+        buffer = self._buffer
+        data = bytes(buffer[:end])
+        del buffer[:end]
+        if self._reading_paused and len(buffer) <= _READ_HIGH_WATER // 2:
+            self._reading_paused = False
+            assert self._transport is not None
+            self._transport.resume_reading()
+        return data
+
+    async def _read_until(self, separator: bytes, limit: int) -> bytes:
+        start = 0
+        while True:
+            index = self._buffer.find(separator, start)
+            if index >= 0:
+                return self._consume(index + len(separator))
+            size = len(self._buffer)
+            if size > limit:
+                raise _BadRequest(431, "Request header fields too large")
+            start = max(0, size - len(separator) + 1)
+            await self._wait_for_data()
+
+    async def _read_exactly(self, size: int) -> bytes:
+        while len(self._buffer) < size:
+            await self._wait_for_data()
+        return self._consume(size)
+
+    async def _read_body(self, headers: dict[str, str]) -> bytes:
+        encoding = headers.get("transfer-encoding")
+        length_text = headers.get("content-length")
+        if encoding is not None:
+            codings = [coding.strip().lower() for coding in encoding.split(",")]
+            if codings[-1] != "chunked" or any(c not in ("chunked", "identity") for c in codings):
+                raise _BadRequest(501, f"Transfer-Encoding {encoding!r} is not supported")
+            self._maybe_continue(headers)
+            return await self._read_chunked()
+        if length_text is None:
+            return b""
+        if not length_text.isdigit():
+            raise _BadRequest(400, f"Invalid Content-Length: {length_text[:20]!r}")
+        length = int(length_text)
+        if length > MAX_BODY_BYTES:
+            raise _BadRequest(413, f"Request body larger than {MAX_BODY_BYTES} bytes")
+        if length == 0:
+            return b""
+        self._maybe_continue(headers)
+        if len(self._buffer) >= length:
+            return self._consume(length)
+        return await self._read_exactly(length)
+
+    def _maybe_continue(self, headers: dict[str, str]) -> None:
+        if "expect" in headers and headers["expect"].lower() == "100-continue":
+            assert self._transport is not None
+            self._transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+
+    async def _read_chunked(self) -> bytes:
+        body = bytearray()
+        while True:
+            size_line = await self._read_until(b"\r\n", _CHUNK_LINE_LIMIT)
+            try:
+                size = int(size_line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                raise _BadRequest(400, "Malformed chunk size") from None
+            if size == 0:
+                while await self._read_until(b"\r\n", _CHUNK_LINE_LIMIT) != b"\r\n":
+                    pass  # trailer fields are read and ignored
+                return bytes(body)
+            if len(body) + size > MAX_BODY_BYTES:
+                raise _BadRequest(413, f"Request body larger than {MAX_BODY_BYTES} bytes")
+            chunk = await self._read_exactly(size + 2)
+            if chunk[-2:] != b"\r\n":
+                raise _BadRequest(400, "Malformed chunk")
+            body += chunk[:-2]
+
+    # -- serving --------------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        transport = self._transport
+        assert transport is not None
+        try:
+            await self._serve(transport)
+        except _ConnectionEnded:
+            logger.debug("connection ended in the middle of a request")
+        except ConnectionError as exc:
+            logger.debug("connection ended: %r", exc)
+        except asyncio.CancelledError:
+            # Only close() cancels these tasks; it aborts the transport too.
+            transport.abort()
+            return
+        except Exception:
+            logger.exception("unexpected error on a connection; closing it")
+        transport.close()
+
+    async def _serve(self, transport: asyncio.Transport) -> None:
+        handler = self._server._handler
+        buffer = self._buffer
+        while True:
+            end = buffer.find(b"\r\n\r\n")
+            try:
+                if end >= 0 and end < MAX_HEAD_BYTES:
+                    head = self._consume(end + 4)
+                else:
+                    try:
+                        head = await self._read_until(b"\r\n\r\n", MAX_HEAD_BYTES)
+                    except _ConnectionEnded:
+                        return  # the client closed the connection between requests
+                request, keep_alive = _parse_head(head, self.peer_gone)
+                headers = request.headers
+                if "content-length" in headers or "transfer-encoding" in headers:
+                    request.body = await self._read_body(headers)
+            except _BadRequest as exc:
+                transport.write(_error_bytes(exc.status, str(exc)))
+                return
+            response = await handler(request)
+            if response.drop:
+                transport.abort()
+                return
+            keep_alive = keep_alive and not response.close
+            if self._closed:
+                return
+            transport.write(_encode(response, keep_alive, head_only=request.method == "HEAD"))
+            if not keep_alive:
+                return
+            if self._write_paused:
+                waiter = self._loop.create_future()
+                self._drain_waiter = waiter
+                await waiter
+                if self._closed:
+                    return
 
 
 class HttpServer:
@@ -110,16 +308,15 @@ class HttpServer:
         self._host = host
         self._port = port
         self._server: asyncio.Server | None = None
-        self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
+        self._connections: dict[asyncio.Task[None], asyncio.Transport] = {}
         self._transports: set[asyncio.BaseTransport] = set()
 
     async def listen(self) -> int:
         """Bind and start accepting; returns the bound port (stable across close/listen)."""
         loop = asyncio.get_running_loop()
 
-        def factory() -> _TrackedProtocol:
-            reader = asyncio.StreamReader(limit=_STREAM_LIMIT)
-            return _TrackedProtocol(reader, self._on_connection, self._transports)
+        def factory() -> _Connection:
+            return _Connection(self)
 
         self._server = await loop.create_server(factory, self._host, self._port, backlog=1024)
         self._port = self._server.sockets[0].getsockname()[1]
@@ -134,7 +331,6 @@ class HttpServer:
         tasks = list(self._connections)
         for task in tasks:
             task.cancel()
-        # Connections whose handler has not started yet: aborting makes the handler see EOF.
         for transport in list(self._transports):
             transport.abort()  # type: ignore[attr-defined]
         if tasks:
@@ -154,56 +350,6 @@ class HttpServer:
             if pending:
                 await asyncio.wait(pending, timeout=2.0)
         await asyncio.sleep(0)
-
-    async def _on_connection(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._connections[task] = writer
-        try:
-            await self._serve(reader, writer)
-        except (ConnectionError, asyncio.IncompleteReadError) as exc:
-            logger.debug("connection ended: %r", exc)
-        except asyncio.CancelledError:
-            # Only close() cancels these tasks. End normally: asyncio's stream callback calls
-            # task.exception(), which raises for a cancelled task on some Python versions.
-            writer.transport.abort()
-        except Exception:
-            logger.exception("unexpected error on a connection; closing it")
-        finally:
-            if task is not None:
-                self._connections.pop(task, None)
-            writer.close()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        def peer_gone() -> bool:
-            return reader.at_eof() or writer.is_closing()
-
-        while True:
-            try:
-                head = await reader.readuntil(b"\r\n\r\n")
-            except asyncio.IncompleteReadError:
-                return  # the client closed the connection between requests
-            except asyncio.LimitOverrunError:
-                writer.write(_error_bytes(431, "Request header fields too large"))
-                return
-            try:
-                request, keep_alive = _parse_head(head, peer_gone)
-                request.body = await _read_body(reader, writer, request.headers)
-            except _BadRequest as exc:
-                writer.write(_error_bytes(exc.status, str(exc)))
-                await writer.drain()
-                return
-            response = await self._handler(request)
-            if response.drop:
-                writer.transport.abort()
-                return
-            keep_alive = keep_alive and not response.close
-            writer.write(_encode(response, keep_alive, head_only=request.method == "HEAD"))
-            await writer.drain()
-            if not keep_alive:
-                return
 
 
 async def _stop_accepting(server: asyncio.Server) -> None:
@@ -226,7 +372,10 @@ async def _stop_accepting(server: asyncio.Server) -> None:
 def _parse_head(head: bytes, peer_gone: Callable[[], bool]) -> tuple[Request, bool]:
     if len(head) > MAX_HEAD_BYTES:
         raise _BadRequest(431, "Request header fields too large")
-    lines = head.decode("latin-1").lstrip("\r\n").split("\r\n")
+    text = head.decode("latin-1")
+    if text[:1] in ("\r", "\n"):
+        text = text.lstrip("\r\n")
+    lines = text.split("\r\n")
     parts = lines[0].split(" ")
     if len(parts) != 3 or not parts[0].isalpha():
         raise _BadRequest(400, f"Malformed request line: {lines[0][:100]!r}")
@@ -234,16 +383,40 @@ def _parse_head(head: bytes, peer_gone: Callable[[], bool]) -> tuple[Request, bo
     if version not in ("HTTP/1.1", "HTTP/1.0"):
         raise _BadRequest(505, f"Unsupported HTTP version: {version[:20]!r}")
     headers = _parse_headers(lines[1:])
-    connection = {token.strip().lower() for token in headers.get("connection", "").split(",")}
-    keep_alive = "close" not in connection if version == "HTTP/1.1" else "keep-alive" in connection
-    if "://" in target.split("?", 1)[0]:  # absolute-form: drop scheme and authority
+    connection_header = headers.get("connection")
+    if connection_header is None:
+        keep_alive = version == "HTTP/1.1"
+    else:
+        connection = {token.strip().lower() for token in connection_header.split(",")}
+        if version == "HTTP/1.1":
+            keep_alive = "close" not in connection
+        else:
+            keep_alive = "keep-alive" in connection
+    if "://" in target and "://" in target.split("?", 1)[0]:  # absolute-form
         target = "/" + target.split("://", 1)[1].partition("/")[2]
-    path, _, query_string = target.partition("#")[0].partition("?")
+    if "#" in target:
+        target = target.partition("#")[0]
+    path, _, query_string = target.partition("?")
     query: dict[str, list[str]] = {}
     if query_string:
+        _parse_query(query_string, query)
+    return Request(method.upper(), path, query, headers, peer_gone), keep_alive
+
+
+def _parse_query(query_string: str, query: dict[str, list[str]]) -> None:
+    """``parse_qsl(keep_blank_values=True)``, with a fast path for plain ``name=value`` pairs."""
+    if "%" in query_string or "+" in query_string:
         for name, value in parse_qsl(query_string, keep_blank_values=True):
             query.setdefault(name, []).append(value)
-    return Request(method.upper(), path, query, headers, peer_gone), keep_alive
+        return
+    for pair in query_string.split("&"):
+        if pair:
+            name, _, value = pair.partition("=")
+            values = query.get(name)
+            if values is None:
+                query[name] = [value]
+            else:
+                values.append(value)
 
 
 def _parse_headers(lines: list[str]) -> dict[str, str]:
@@ -264,68 +437,27 @@ def _parse_headers(lines: list[str]) -> dict[str, str]:
     return headers
 
 
-async def _read_body(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, headers: dict[str, str]
-) -> bytes:
-    encoding = headers.get("transfer-encoding")
-    length_text = headers.get("content-length")
-    if encoding is not None:
-        codings = [coding.strip().lower() for coding in encoding.split(",")]
-        if codings[-1] != "chunked" or any(c not in ("chunked", "identity") for c in codings):
-            raise _BadRequest(501, f"Transfer-Encoding {encoding!r} is not supported")
-        _maybe_continue(writer, headers)
-        return await _read_chunked(reader)
-    if length_text is None:
-        return b""
-    if not length_text.isdigit():
-        raise _BadRequest(400, f"Invalid Content-Length: {length_text[:20]!r}")
-    length = int(length_text)
-    if length > MAX_BODY_BYTES:
-        raise _BadRequest(413, f"Request body larger than {MAX_BODY_BYTES} bytes")
-    if length == 0:
-        return b""
-    _maybe_continue(writer, headers)
-    return await reader.readexactly(length)
-
-
-def _maybe_continue(writer: asyncio.StreamWriter, headers: dict[str, str]) -> None:
-    if headers.get("expect", "").lower() == "100-continue":
-        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-
-
-async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
-    body = bytearray()
-    while True:
-        size_line = await reader.readuntil(b"\r\n")
-        try:
-            size = int(size_line.split(b";", 1)[0].strip(), 16)
-        except ValueError:
-            raise _BadRequest(400, "Malformed chunk size") from None
-        if size == 0:
-            while await reader.readuntil(b"\r\n") != b"\r\n":
-                pass  # trailer fields are read and ignored
-            return bytes(body)
-        if len(body) + size > MAX_BODY_BYTES:
-            raise _BadRequest(413, f"Request body larger than {MAX_BODY_BYTES} bytes")
-        chunk = await reader.readexactly(size + 2)
-        if chunk[-2:] != b"\r\n":
-            raise _BadRequest(400, "Malformed chunk")
-        body += chunk[:-2]
-
-
 def _encode(response: Response, keep_alive: bool, *, head_only: bool) -> bytes:
     status = response.status
-    lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}"]
+    head = _STATUS_LINES.get(status)
+    if head is None:
+        head = f"HTTP/1.1 {status} Unknown\r\n".encode("latin-1")
     body = response.body
     if status in _NO_BODY_STATUSES:
         body = b""
     else:
-        if response.content_type is not None:
-            lines.append(f"Content-Type: {response.content_type}")
-        lines.append(f"Content-Length: {len(body)}")
+        content_type = response.content_type
+        if content_type is not None:
+            line = _CONTENT_TYPES.get(content_type)
+            if line is None:
+                line = f"Content-Type: {content_type}\r\n".encode("latin-1")
+                if len(_CONTENT_TYPES) < 64:
+                    _CONTENT_TYPES[content_type] = line
+            head += line
+        head += b"Content-Length: %d\r\n" % len(body)
     if not keep_alive:
-        lines.append("Connection: close")
-    head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        head += b"Connection: close\r\n"
+    head += b"\r\n"
     return head if head_only else head + body
 
 

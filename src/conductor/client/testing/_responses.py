@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from conductor.client.testing._errors import ApiError, bad_request, server_error
@@ -12,9 +13,62 @@ JSON = "application/json"
 TEXT = "text/plain;charset=UTF-8"
 
 
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+
+# Nested values a task shares with its workflow definition (``workflowTask``, and the TaskDef
+# inside it) are never mutated in place, so their JSON is kept by object identity. A stand-in
+# string with a per-process random part marks where each fragment goes.
+_SHARED_KEYS = ("workflowTask", "taskDefinition")
+_MARKERS = {key: f"\x00{key}:{uuid.uuid4().hex}" for key in _SHARED_KEYS}
+_ENCODED_MARKERS = {key: _dumps(marker) for key, marker in _MARKERS.items()}
+_FRAGMENTS: dict[int, tuple[object, str]] = {}
+_MAX_FRAGMENTS = 4096
+
+
 def json_response(value: Any, status: int = 200) -> Response:
     """``value`` as compact JSON."""
-    return Response(status, json.dumps(value, separators=(",", ":")).encode("utf-8"), JSON)
+    return Response(status, _dumps(value).encode("utf-8"), JSON)
+
+
+def task_response(task: dict[str, Any]) -> Response:
+    """A rendered task as compact JSON (same text as ``json_response``, built faster)."""
+    return Response(200, _encode_task(task).encode("utf-8"), JSON)
+
+
+def tasks_response(tasks: list[dict[str, Any]]) -> Response:
+    """A list of rendered tasks as compact JSON."""
+    text = "[" + ",".join([_encode_task(task) for task in tasks]) + "]"
+    return Response(200, text.encode("utf-8"), JSON)
+
+
+def _encode_task(task: dict[str, Any]) -> str:
+    shallow: dict[str, Any] | None = None
+    fragments: list[tuple[str, str]] = []
+    for key in _SHARED_KEYS:
+        value = task.get(key)
+        if type(value) is not dict:
+            continue
+        if shallow is None:
+            shallow = dict(task)
+        shallow[key] = _MARKERS[key]
+        fragments.append((_ENCODED_MARKERS[key], _fragment(value)))
+    if shallow is None:
+        return _dumps(task)
+    text = _dumps(shallow)
+    for marker, fragment in fragments:
+        text = text.replace(marker, fragment, 1)
+    return text
+
+
+def _fragment(value: dict[str, Any]) -> str:
+    cached = _FRAGMENTS.get(id(value))
+    if cached is not None and cached[0] is value:
+        return cached[1]
+    text = _dumps(value)
+    if len(_FRAGMENTS) >= _MAX_FRAGMENTS:
+        _FRAGMENTS.clear()
+    _FRAGMENTS[id(value)] = (value, text)  # holding the value keeps its id from being reused
+    return text
 
 
 def text_response(text: str) -> Response:

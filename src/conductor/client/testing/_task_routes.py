@@ -15,6 +15,8 @@ from conductor.client.testing._responses import (
     json_body,
     json_response,
     required_param,
+    task_response,
+    tasks_response,
     text_response,
 )
 from conductor.client.testing._routing import Params, Route
@@ -62,7 +64,7 @@ class TaskRoutes:
         tasks = await self._long_poll(request, params["taskType"], 1, SINGLE_POLL_WAIT_MS)
         if tasks is None:
             return Response(0, drop=True)
-        return json_response(tasks[0]) if tasks else empty_response(204)
+        return task_response(tasks[0]) if tasks else empty_response(204)
 
     async def batch_poll(self, request: Request, params: Params) -> Response:
         """Batch long poll: up to ``count`` tasks, waiting ``timeout`` ms; ``[]`` if none."""
@@ -75,7 +77,7 @@ class TaskRoutes:
         tasks = await self._long_poll(request, params["taskType"], count, timeout_ms)
         if tasks is None:
             return Response(0, drop=True)
-        return json_response(tasks)
+        return tasks_response(tasks)
 
     async def _long_poll(
         self, request: Request, task_type: str, count: int, timeout_ms: int
@@ -106,7 +108,7 @@ class TaskRoutes:
     async def update_v2(self, request: Request, params: Params) -> Response:
         """``POST /tasks/update-v2``: the next task of the same type and domain, or 204."""
         task = self._engine.update_task_v2(json_body(request))
-        return json_response(task) if task is not None else empty_response(204)
+        return task_response(task) if task is not None else empty_response(204)
 
     async def update_by_ref(self, request: Request, params: Params) -> Response:
         """Update the pending task with that reference name; empty 200 when there is none."""
@@ -136,7 +138,7 @@ class TaskRoutes:
 
     async def get_task(self, request: Request, params: Params) -> Response:
         """``GET /tasks/{taskId}``: 404 when unknown."""
-        return json_response(self._engine.get_task(params["taskId"]))
+        return task_response(self._engine.get_task(params["taskId"]))
 
     async def add_log(self, request: Request, params: Params) -> Response:
         """Store the whole body as one log line (the task is not checked)."""

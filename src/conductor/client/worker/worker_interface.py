@@ -126,8 +126,12 @@ class WorkerInterface(abc.ABC):
         """
 
     def get_identity(self) -> str:
-        """Return the id this worker reports to the server (``workerid``): the hostname."""
-        return socket.gethostname()
+        """Return the id this worker reports to the server (``workerid``).
+
+        That is ``worker_id`` when one was configured (env, ``worker.ini``), else the hostname.
+        """
+        worker_id = getattr(self, "worker_id", None)
+        return worker_id if worker_id else socket.gethostname()
 
     def get_polling_interval_in_seconds(self) -> float:
         """Return the pause between polls, in seconds (``poll_interval`` is in ms)."""

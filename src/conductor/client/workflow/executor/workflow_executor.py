@@ -37,8 +37,9 @@ class WorkflowExecutor:
     """Register, start, wait for and control workflows.
 
     ``execute_workflow``/``execute`` use the server's synchronous endpoint
-    (``POST /workflow/execute/{name}/{version}``) where it exists. Open-source Conductor and the
-    in-memory test server have none: there the executor starts the workflow and polls
+    (``POST /workflow/execute/{name}/{version}``) where it exists (the in-memory test server has
+    it). A server without it (404/405/501, as open-source Conductor) gets the fallback: the
+    executor starts the workflow and polls
     ``GET /workflow/{id}`` until it ends, reaches ``wait_until_task_ref``, or
     ``wait_for_seconds`` pass. Either way the result is a ``WorkflowRun``.
     """
