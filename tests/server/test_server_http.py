@@ -91,6 +91,52 @@ def test_pipelined_requests_are_answered_in_order(
     assert second[0] == 404
 
 
+def test_pipelined_request_behind_a_waiting_long_poll_is_answered_after_it(
+    raw: socket.socket, server: InMemoryConductorServer, task_type: str
+):
+    task_id = server.enqueue_task(task_type)
+    request = (
+        f"GET /api/tasks/poll/batch/{task_type}-empty?count=1&timeout=200 HTTP/1.1\r\n\r\n"
+        f"GET /api/tasks/{task_id} HTTP/1.1\r\n\r\n"
+    ).encode()
+
+    raw.sendall(request)
+    buffer = bytearray()
+    first = _read_response(raw, buffer)
+    second = _read_response(raw, buffer)
+
+    assert (first[0], json.loads(first[2])) == (200, [])
+    assert second[0] == 200
+    assert json.loads(second[2])["taskId"] == task_id
+
+
+def test_request_arriving_in_small_pieces_is_answered(
+    raw: socket.socket, server: InMemoryConductorServer, task_type: str
+):
+    task_id = server.enqueue_task(task_type)
+    polled = server.poll(task_type)
+    assert polled is not None and polled["taskId"] == task_id
+    body = json.dumps(
+        {
+            "taskId": task_id,
+            "workflowInstanceId": polled["workflowInstanceId"],
+            "status": "COMPLETED",
+        }
+    ).encode()
+    request = (
+        f"POST /api/tasks HTTP/1.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    for start in range(0, len(request), 7):
+        raw.sendall(request[start : start + 7])
+    status, _, answer = _read_response(raw, bytearray())
+
+    assert (status, answer.decode()) == (200, task_id)
+    assert server.get_task(task_id)["status"] == "COMPLETED"
+
+
 def test_connection_close_is_honoured(raw: socket.socket, task_type: str):
     raw.sendall(f"GET /api/tasks/poll/{task_type} HTTP/1.1\r\nConnection: close\r\n\r\n".encode())
 

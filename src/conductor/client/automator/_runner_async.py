@@ -1,21 +1,18 @@
 """Running an ``async def`` worker's tasks as coroutines on one event loop thread.
 
 Each busy slot is one asyncio task running a chain (execute, post, next task from update-v2...).
-Results are posted by a few posting threads, since the HTTP client blocks: a thread posts a
-result, decodes the reply, and hands the outcome back to the loop, waking it once for however
-many outcomes arrived meanwhile. Retry pauses are ``asyncio.sleep`` so they hold no thread.
-An execution time limit cancels the coroutine.
+Results are posted from a small thread pool, since the HTTP client blocks; retry pauses are
+``asyncio.sleep`` so they hold no thread. An execution time limit cancels the coroutine.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
+import concurrent.futures
 import logging
-import queue
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING
 
 from conductor.client.automator._runner_update import Delivery
 from conductor.client.worker._execution import Execution, run_task_async
@@ -26,11 +23,6 @@ if TYPE_CHECKING:
     from conductor.client.http.models.task_result import TaskResult
 
 logger = logging.getLogger(__name__)
-
-# A result to post: where its outcome goes, the result, its task type.
-_Job = tuple["asyncio.Future[Task | None]", "TaskResult", str]
-# A finished post: the future, and (True, next task) or (False, the exception).
-_Outcome = tuple["asyncio.Future[Task | None]", bool, Any]
 
 MAX_POST_THREADS = 4
 """Threads posting results for one event loop: posts are short, so a few serve many slots
@@ -53,7 +45,10 @@ class AsyncExecutor:
         self._name = name
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._posters: _Posters | None = None
+        self._posters = concurrent.futures.ThreadPoolExecutor(
+            max_workers=min(core.slots.size, MAX_POST_THREADS),
+            thread_name_prefix=f"{name}-post",
+        )
         self._chains: set[asyncio.Task[None]] = set()
 
     def start(self, task: Task, busy: int) -> None:
@@ -68,17 +63,10 @@ class AsyncExecutor:
         if loop is not None and thread is not None:
             loop.call_soon_threadsafe(loop.stop)
             thread.join(timeout_s)
-        if self._posters is not None:
-            self._posters.close()
+        self._posters.shutdown(wait=False)
 
     def _open(self) -> asyncio.AbstractEventLoop:
         loop = asyncio.new_event_loop()
-        self._posters = _Posters(
-            loop,
-            self._core.sender.post,
-            min(self._core.slots.size, MAX_POST_THREADS),
-            f"{self._name}-post",
-        )
         thread = threading.Thread(
             target=self._run_loop, args=(loop,), name=f"{self._name}-asyncio", daemon=True
         )
@@ -139,19 +127,18 @@ class AsyncExecutor:
         return Execution(self._core.time_limit_result(task))
 
     async def _post(self, result: TaskResult, task: Task) -> Task | None:
-        posters = self._posters
-        assert posters is not None
+        loop = asyncio.get_running_loop()
         sender = self._core.sender
         task_type = self._core.task_type(task)
         try:
-            return await posters.post(result, task_type)
+            return await loop.run_in_executor(self._posters, sender.post, result, task_type)
         except Exception as exc:
             delivery = Delivery(result, task_type, sender.deadline_s)
             delay = sender.retry_delay(delivery, exc)
         while delay is not None:
             await self._pause(delay)
             try:
-                return await posters.post(result, task_type)
+                return await loop.run_in_executor(self._posters, sender.post, result, task_type)
             except Exception as exc:
                 delay = sender.retry_delay(delivery, exc)
         return None
@@ -163,99 +150,6 @@ class AsyncExecutor:
             if left <= 0:
                 return
             await asyncio.sleep(min(left, _PAUSE_SLICE_S))
-
-
-class _Posters:
-    """Threads that post results for one event loop and hand the outcomes back to it.
-
-    A posting thread runs the whole attempt (request and decoding of the reply), queues the
-    outcome, and wakes the loop only when no wake-up is already pending: the loop then
-    resolves every queued outcome in one go. Threads start on the first post.
-
-    Args:
-        loop: The event loop awaiting the outcomes.
-        post: Posts one result once; returns the next task, or raises.
-        count: Number of threads.
-        name: Prefix of the thread names.
-    """
-
-    def __init__(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        post: Callable[[TaskResult, str], Task | None],
-        count: int,
-        name: str,
-    ) -> None:
-        self._loop = loop
-        self._send = post
-        self._count = count
-        self._name = name
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._outcomes: collections.deque[_Outcome] = collections.deque()
-        self._lock = threading.Lock()
-        self._wake_pending = False
-        self._threads: list[threading.Thread] = []
-
-    def post(self, result: TaskResult, task_type: str) -> asyncio.Future[Task | None]:
-        """Queue one attempt to post ``result``; the future resolves on the loop (loop only)."""
-        if not self._threads:
-            self._start()
-        future: asyncio.Future[Task | None] = self._loop.create_future()
-        self._jobs.put((future, result, task_type))
-        return future
-
-    def close(self) -> None:
-        """Let the threads end once the attempts already queued are done."""
-        for _ in self._threads:
-            self._jobs.put(None)
-        self._threads = []
-
-    def _start(self) -> None:
-        for index in range(self._count):
-            thread = threading.Thread(target=self._work, name=f"{self._name}_{index}", daemon=True)
-            thread.start()
-            self._threads.append(thread)
-
-    def _work(self) -> None:
-        jobs, send, outcomes = self._jobs, self._send, self._outcomes
-        while True:
-            job = jobs.get()
-            if job is None:
-                return
-            future, result, task_type = job
-            try:
-                outcome: _Outcome = (future, True, send(result, task_type))
-            except BaseException as exc:  # handed to the awaiting coroutine, which decides
-                outcome = (future, False, exc)
-            outcomes.append(outcome)
-            with self._lock:
-                wake = not self._wake_pending
-                self._wake_pending = True
-            if wake:
-                self._wake()
-
-    def _wake(self) -> None:
-        try:
-            self._loop.call_soon_threadsafe(self._resolve)
-        except RuntimeError:  # the loop is closed: nobody awaits these outcomes any more
-            logger.debug("Event loop closed; dropping %d post outcomes", len(self._outcomes))
-            self._outcomes.clear()
-            with self._lock:
-                self._wake_pending = False
-
-    def _resolve(self) -> None:
-        # The flag is cleared before draining: an outcome queued after the drain wakes again.
-        with self._lock:
-            self._wake_pending = False
-        outcomes = self._outcomes
-        while outcomes:
-            future, ok, value = outcomes.popleft()
-            if future.done():  # the awaiting chain was cancelled
-                continue
-            if ok:
-                future.set_result(value)
-            else:
-                future.set_exception(value)
 
 
 def _late(task: Task, fut: asyncio.Future[Execution]) -> None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Coroutine, Generator
 from http import HTTPStatus
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import parse_qsl, unquote
 
 logger = logging.getLogger(__name__)
@@ -74,7 +74,10 @@ class Response:
         self.close = close
 
 
-Handler = Callable[[Request], Awaitable[Response]]
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+# A request whose handler started in data_received and is waiting: request, keep-alive,
+# the handler coroutine, and what it yielded.
+_Pending = tuple[Request, bool, Coroutine[Any, Any, Response], Any]
 
 
 class _BadRequest(Exception):
@@ -101,6 +104,9 @@ class _Connection(asyncio.Protocol):
         self._data_waiter: asyncio.Future[None] | None = None
         self._drain_waiter: asyncio.Future[None] | None = None
         self._write_paused = False
+        self._idle = False  # the connection task waits for the next request head
+        self._done = False  # the answer ended the connection
+        self._pending: _Pending | None = None
 
     # -- protocol callbacks ---------------------------------------------------------------------
 
@@ -114,12 +120,80 @@ class _Connection(asyncio.Protocol):
         task.add_done_callback(connections.pop)
 
     def data_received(self, data: bytes) -> None:
-        self._buffer += data
-        if len(self._buffer) > _READ_HIGH_WATER and not self._reading_paused:
+        buffer = self._buffer
+        buffer += data
+        if self._idle and self._pending is None:
+            self._serve_buffered()
+            if not buffer and self._pending is None:
+                return  # answered here: the connection task keeps waiting
+        if len(buffer) > _READ_HIGH_WATER and not self._reading_paused:
             self._reading_paused = True
             assert self._transport is not None
             self._transport.pause_reading()
         self._wake_reader()
+
+    def _serve_buffered(self) -> None:
+        """Answer complete simple requests right here, saving a wake-up of the connection task.
+
+        Anything unusual (chunked or partial bodies, ``Expect``, malformed heads) is left in the
+        buffer for the connection task; a handler that has to wait is handed to it as well.
+        """
+        buffer = self._buffer
+        while not self._done and not self._write_paused:
+            end = buffer.find(b"\r\n\r\n")
+            if end < 0 or end >= MAX_HEAD_BYTES:
+                return
+            try:
+                request, keep_alive = _parse_head(bytes(buffer[: end + 4]), self.peer_gone)
+            except _BadRequest:
+                return
+            headers = request.headers
+            if "transfer-encoding" in headers or "expect" in headers:
+                return
+            start = end + 4
+            length_text = headers.get("content-length")
+            total = start
+            if length_text is not None:
+                if not length_text.isdigit() or int(length_text) > MAX_BODY_BYTES:
+                    return
+                total += int(length_text)
+                if len(buffer) < total:
+                    return
+                request.body = bytes(buffer[start:total])
+            del buffer[:total]
+            coro = self._server._handler(request)
+            try:
+                yielded = coro.send(None)
+            except StopIteration as stop:
+                if not self._respond(request, stop.value, keep_alive):
+                    return
+                continue
+            except Exception:
+                logger.exception("unexpected error on a connection; closing it")
+                self._done = True
+                assert self._transport is not None
+                self._transport.close()
+                return
+            self._pending = (request, keep_alive, coro, yielded)
+            return
+
+    def _respond(self, request: Request, response: Response, keep_alive: bool) -> bool:
+        """Send ``response``; False when the connection ends with it."""
+        transport = self._transport
+        assert transport is not None
+        if response.drop:
+            self._done = True
+            transport.abort()
+            return False
+        keep_alive = keep_alive and not response.close
+        if self._closed:
+            return False
+        transport.write(_encode(response, keep_alive, head_only=request.method == "HEAD"))
+        if not keep_alive:
+            self._done = True
+            transport.close()
+            return False
+        return True
 
     def eof_received(self) -> bool:
         self._eof = True
@@ -256,41 +330,64 @@ class _Connection(asyncio.Protocol):
             logger.debug("connection ended: %r", exc)
         except asyncio.CancelledError:
             # Only close() cancels these tasks; it aborts the transport too.
+            pending, self._pending = self._pending, None
+            if pending is not None:
+                pending[2].close()
             transport.abort()
             return
         except Exception:
             logger.exception("unexpected error on a connection; closing it")
         transport.close()
 
+    async def _next_head(self) -> bytes | None:
+        """The next request head; None when a request was started by ``data_received``."""
+        buffer = self._buffer
+        end = buffer.find(b"\r\n\r\n")
+        if 0 <= end < MAX_HEAD_BYTES:
+            return self._consume(end + 4)
+        if self._done:
+            raise _ConnectionEnded
+        self._serve_buffered()  # requests that arrived while the previous one was served
+        self._idle = True
+        try:
+            while self._pending is None:
+                end = buffer.find(b"\r\n\r\n")
+                if 0 <= end < MAX_HEAD_BYTES:
+                    return self._consume(end + 4)
+                if len(buffer) > MAX_HEAD_BYTES:
+                    raise _BadRequest(431, "Request header fields too large")
+                if self._done:
+                    raise _ConnectionEnded
+                await self._wait_for_data()
+        finally:
+            self._idle = False
+        return None
+
     async def _serve(self, transport: asyncio.Transport) -> None:
         handler = self._server._handler
-        buffer = self._buffer
         while True:
-            end = buffer.find(b"\r\n\r\n")
             try:
-                if end >= 0 and end < MAX_HEAD_BYTES:
-                    head = self._consume(end + 4)
+                try:
+                    head = await self._next_head()
+                except _ConnectionEnded:
+                    return  # the client closed the connection between requests
+                if head is None:
+                    assert self._pending is not None
+                    request, keep_alive, coro, yielded = self._pending
+                    self._pending = None
+                    response = await _Resumed(coro, yielded)
                 else:
-                    try:
-                        head = await self._read_until(b"\r\n\r\n", MAX_HEAD_BYTES)
-                    except _ConnectionEnded:
-                        return  # the client closed the connection between requests
-                request, keep_alive = _parse_head(head, self.peer_gone)
-                headers = request.headers
-                if "content-length" in headers or "transfer-encoding" in headers:
-                    request.body = await self._read_body(headers)
+                    request, keep_alive = _parse_head(head, self.peer_gone)
+                    headers = request.headers
+                    if "content-length" in headers or "transfer-encoding" in headers:
+                        request.body = await self._read_body(headers)
+                    response = None
             except _BadRequest as exc:
                 transport.write(_error_bytes(exc.status, str(exc)))
                 return
-            response = await handler(request)
-            if response.drop:
-                transport.abort()
-                return
-            keep_alive = keep_alive and not response.close
-            if self._closed:
-                return
-            transport.write(_encode(response, keep_alive, head_only=request.method == "HEAD"))
-            if not keep_alive:
+            if response is None:
+                response = await handler(request)
+            if not self._respond(request, response, keep_alive):
                 return
             if self._write_paused:
                 waiter = self._loop.create_future()
@@ -298,6 +395,32 @@ class _Connection(asyncio.Protocol):
                 await waiter
                 if self._closed:
                     return
+
+
+class _Resumed:
+    """Awaits a coroutine that was already started outside a task (it yielded ``yielded``)."""
+
+    __slots__ = ("_coro", "_yielded")
+
+    def __init__(self, coro: Coroutine[Any, Any, Response], yielded: Any) -> None:
+        self._coro = coro
+        self._yielded = yielded
+
+    def __await__(self) -> Generator[Any, Any, Response]:
+        coro, value = self._coro, self._yielded
+        while True:
+            try:
+                sent = yield value
+            except BaseException as exc:  # cancellation and the like go to the coroutine
+                try:
+                    value = coro.throw(exc)
+                except StopIteration as stop:
+                    return stop.value  # type: ignore[no-any-return]
+            else:
+                try:
+                    value = coro.send(sent)
+                except StopIteration as stop:
+                    return stop.value  # type: ignore[no-any-return]
 
 
 class HttpServer:

@@ -90,12 +90,15 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+_decode = json.JSONDecoder(parse_constant=_reject_constant).decode
+
+
 def json_body(request: Request) -> Any:
     """The parsed JSON body; None when empty; 500 when unreadable (as Jackson errors are)."""
     if not request.body:
         return None
     try:
-        return json.loads(request.body.decode("utf-8"), parse_constant=_reject_constant)
+        return _decode(request.body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise server_error(f"JSON parse error: {exc}") from None
 

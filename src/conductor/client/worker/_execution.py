@@ -19,7 +19,6 @@ which also carries the exception that failed the task, for the runtime's metrics
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import contextvars
 import inspect
@@ -115,6 +114,8 @@ async def run_task_async(worker: WorkerInterface, task: Task) -> Execution:
     """Like :func:`execute_task_async`, with the exception that failed the task, if any."""
     try:
         if not is_async_worker(worker):
+            import asyncio  # only async paths pay for asyncio (a few MiB per worker process)
+
             return await asyncio.to_thread(run_task, worker, task)
         run = _Run(worker, task, use_function=_runs_function(worker))
         with _task_context_scope(task, run.scratch) as (context, outermost):
@@ -153,6 +154,8 @@ def _execute_sync(worker: WorkerInterface, task: Task, use_function: bool) -> Ex
 
 def run_to_completion(awaitable: Awaitable[_T]) -> _T:
     """Await ``awaitable`` from sync code, on a private loop (in a thread if one is running)."""
+    import asyncio
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
