@@ -99,9 +99,11 @@ def test_pipelined_request_behind_a_waiting_long_poll_is_answered_after_it(
         f"GET /api/tasks/poll/batch/{task_type}-empty?count=1&timeout=200 HTTP/1.1\r\n\r\n"
         f"GET /api/tasks/{task_id} HTTP/1.1\r\n\r\n"
     ).encode()
+    raw.sendall(f"GET /api/tasks/{task_id} HTTP/1.1\r\n\r\n".encode())
+    buffer = bytearray()
+    assert _read_response(raw, buffer)[0] == 200  # the connection now waits for requests
 
     raw.sendall(request)
-    buffer = bytearray()
     first = _read_response(raw, buffer)
     second = _read_response(raw, buffer)
 
@@ -114,12 +116,11 @@ def test_request_arriving_in_small_pieces_is_answered(
     raw: socket.socket, server: InMemoryConductorServer, task_type: str
 ):
     task_id = server.enqueue_task(task_type)
-    polled = server.poll(task_type)
-    assert polled is not None and polled["taskId"] == task_id
+    workflow_id = server.get_task(task_id)["workflowInstanceId"]
     body = json.dumps(
         {
             "taskId": task_id,
-            "workflowInstanceId": polled["workflowInstanceId"],
+            "workflowInstanceId": workflow_id,
             "status": "COMPLETED",
         }
     ).encode()

@@ -91,7 +91,7 @@ class _ConnectionEnded(Exception):
 
 
 class _Connection(asyncio.Protocol):
-    """One client connection: buffers what arrives; a task per connection serves requests."""
+    """One client connection: answers complete requests as they arrive; its task does the rest."""
 
     def __init__(self, server: HttpServer) -> None:
         self._server = server
@@ -342,22 +342,22 @@ class _Connection(asyncio.Protocol):
     async def _next_head(self) -> bytes | None:
         """The next request head; None when a request was started by ``data_received``."""
         buffer = self._buffer
+        if self._done:
+            raise _ConnectionEnded
         end = buffer.find(b"\r\n\r\n")
         if 0 <= end < MAX_HEAD_BYTES:
             return self._consume(end + 4)
-        if self._done:
-            raise _ConnectionEnded
         self._serve_buffered()  # requests that arrived while the previous one was served
         self._idle = True
         try:
             while self._pending is None:
+                if self._done:
+                    raise _ConnectionEnded
                 end = buffer.find(b"\r\n\r\n")
                 if 0 <= end < MAX_HEAD_BYTES:
                     return self._consume(end + 4)
                 if len(buffer) > MAX_HEAD_BYTES:
                     raise _BadRequest(431, "Request header fields too large")
-                if self._done:
-                    raise _ConnectionEnded
                 await self._wait_for_data()
         finally:
             self._idle = False
