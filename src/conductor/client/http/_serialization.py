@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable
 
 from conductor.client.http import models
-from conductor.client.http.models._base import Model
+from conductor.client.http.models._base import Model, is_generated_field
 from conductor.client.http.rest import ApiException
 
 if TYPE_CHECKING:
@@ -357,7 +357,7 @@ class _ModelCodec:
         out: list[tuple[str, str | None, str]] = []
         for name, type_string in klass.swagger_types.items():  # type: ignore[attr-defined]
             json_key = klass.attribute_map.get(name, name)  # type: ignore[attr-defined]
-            private = "_" + name if _is_generated_field(klass, name) else None
+            private = "_" + name if is_generated_field(klass, name) else None
             fields.setdefault(json_key, (name, private, type_string))
             out.append((json_key, private, name))
         self._fields = {}
@@ -390,7 +390,7 @@ class _ModelCodec:
             if value is not None and decoder is not None and type(value) is not decoded_type:
                 value = decoder(value)
             if private is not None:
-                state[private] = value  # a plain generated field: no setter logic to run
+                state[private] = value  # a field made by the models' base
             else:
                 setattr(obj, name, value)
         return obj
@@ -404,17 +404,6 @@ def _codec(klass: type) -> _ModelCodec:
     if codec is None:
         codec = _codecs[klass] = _ModelCodec(klass)
     return codec
-
-
-def _is_generated_field(klass: type, name: str) -> bool:
-    """True when ``name`` is a plain property over ``_name`` made by the models' base.
-
-    Such fields are read and written through ``__dict__``; hand-written accessors (which may
-    convert, like ``TaskResult.status``) and other swagger-style classes go through
-    getattr/setattr.
-    """
-    accessor = getattr(klass, name, None)
-    return isinstance(accessor, property) and getattr(accessor.fget, "_generated", False)
 
 
 # Default values that decoded instances may share with the prototype they are copied from.

@@ -8,6 +8,7 @@ pool, everything else through the mounted adapter.
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -109,9 +110,6 @@ def _proxy_setting(configuration: Configuration) -> dict[str, str]:
 _STOCK_SEND: Callable[..., Any] | None = (
     HTTPAdapter.send if HTTPAdapter.send.__module__ == "requests.adapters" else None
 )
-# urllib3 Timeout objects by requests-style timeout (urllib3 copies them before use).
-_timeouts: dict[Timeout, urllib3.Timeout] = {}
-_MAX_TIMEOUTS = 64
 
 
 def send_direct(
@@ -178,12 +176,6 @@ def _send_pooled(
     timeouts are the adapter's. The body is read before returning, decoded.
     """
     pool: urllib3.HTTPConnectionPool = adapter.poolmanager.connection_from_url(url)
-    resolved = _timeouts.get(timeout)
-    if resolved is None:
-        if len(_timeouts) >= _MAX_TIMEOUTS:
-            _timeouts.clear()
-        connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
-        resolved = _timeouts.setdefault(timeout, urllib3.Timeout(connect=connect, read=read))
     try:
         return pool.urlopen(
             method,
@@ -193,7 +185,7 @@ def _send_pooled(
             retries=adapter.max_retries,
             redirect=False,
             assert_same_host=False,
-            timeout=resolved,
+            timeout=_urllib3_timeout(timeout),
             preload_content=True,
             decode_content=True,
             chunked=False,
@@ -203,6 +195,13 @@ def _send_pooled(
         if error is exc:
             raise
         raise error from exc
+
+
+@functools.lru_cache(maxsize=64)
+def _urllib3_timeout(timeout: Timeout) -> urllib3.Timeout:
+    """The urllib3 form of a requests-style timeout (shared: urllib3 copies it before use)."""
+    connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+    return urllib3.Timeout(connect=connect, read=read)
 
 
 def _as_requests_error(exc: BaseException) -> BaseException:

@@ -52,6 +52,7 @@ class Operation(Generic[T]):
 
     __slots__ = (
         "_allowed",
+        "_body_headers",
         "_collection_formats",
         "_headers",
         "_path_names",
@@ -97,9 +98,10 @@ class Operation(Generic[T]):
         optional_body = (body,) if body is not None else ()
         self._allowed = frozenset((*required, *query, *optional_body)) | COMMON_KWARGS
         self._collection_formats = {_camel(name): "multi" for name in multi}
+        # Read-only request headers: without a body, and with one (an optional body may be
+        # left out by the caller).
         self._headers = {"Accept": accept}
-        if body is not None:
-            self._headers["Content-Type"] = content_type
+        self._body_headers = {**self._headers, "Content-Type": content_type}
 
     def __repr__(self) -> str:
         return f"<Operation {self.name}: {self.method} {self.path}>"
@@ -154,15 +156,12 @@ def invoke(
     query = [(wire, params[name]) for name, wire in op._query if params.get(name) is not None]
     data_only = params.get("_return_http_data_only") if http_info else True
     body = params.get(op.body) if op.body is not None else None
-    headers = dict(op._headers)
-    if body is None:
-        headers.pop("Content-Type", None)  # an optional body left out
     result = api_client.call_api(
         op.path,
         op.method,
         path_params,
         query,
-        headers,
+        op._headers if body is None else op._body_headers,
         body=body,
         response_type=op.returns,
         async_req=params.get("async_req"),

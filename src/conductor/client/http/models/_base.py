@@ -52,16 +52,24 @@ def _field_property(name: str, allowed: frozenset[str] | None) -> property:
                 )
         self.__dict__[private] = value
 
-    # Marks a plain field stored in ``__dict__["_<name>"]``; the JSON codec reads the flag
-    # to read and write such fields without going through the property.
+    # Marks the property as made here (see is_generated_field).
     getter._generated = True  # type: ignore[attr-defined]
     return property(getter, setter, doc=f"The {name} of this model.")
 
 
+def is_generated_field(cls: type, name: str) -> bool:
+    """True when ``name`` is a field property made by this base, stored in ``_<name>``.
+
+    The JSON codec reads and writes such fields through ``__dict__`` (skipping the setter's
+    allowed-values check); hand-written accessors, which may convert, go through the property.
+    """
+    accessor = getattr(cls, name, None)
+    return isinstance(accessor, property) and getattr(accessor.fget, "_generated", False)
+
+
 def _is_custom_accessor(cls: type, name: str) -> bool:
     """True when the model (or a parent model) wrote its own property for ``name``."""
-    existing = getattr(cls, name, None)
-    return isinstance(existing, property) and not getattr(existing.fget, "_generated", False)
+    return isinstance(getattr(cls, name, None), property) and not is_generated_field(cls, name)
 
 
 class Model:
