@@ -84,15 +84,17 @@ def run_worker_process(spec: ChildSpec) -> None:
         _set_parent_death_signal()
     watchdog = _Watchdog(spec, stop)
     watchdog.start()
-    flusher = _MetricsFlusher(channel, spec.metrics_interval_seconds)
+    flusher: _MetricsFlusher | None = None
     if spec.metrics_settings is not None:
+        flusher = _MetricsFlusher(channel, spec.metrics_interval_seconds)
         flusher.start()
     exit_code = 0
     try:
         exit_code = _run_runner(spec, stop)
     finally:
         watchdog.finish()
-        flusher.finish()
+        if flusher is not None:
+            flusher.finish()
         channel.close()
     if exit_code:
         sys.exit(exit_code)
@@ -257,6 +259,5 @@ class _MetricsFlusher(threading.Thread):
 
     def finish(self) -> None:
         self._done.set()
-        if self.is_alive():
-            self.join(timeout=5.0)
-            self.flush()
+        self.join(timeout=5.0)
+        self.flush()

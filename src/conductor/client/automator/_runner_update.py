@@ -41,14 +41,13 @@ _V2_MISSING_STATUSES = frozenset({404, 405})
 class Delivery:
     """Retry state of one result whose first attempt failed."""
 
-    __slots__ = ("attempts", "backoff", "deadline", "result", "started", "task_type")
+    __slots__ = ("backoff", "deadline", "result", "started", "task_type")
 
     def __init__(self, result: TaskResult, task_type: str, deadline_s: float) -> None:
         self.result = result
         self.task_type = task_type
         self.started = time.monotonic()
         self.deadline = self.started + deadline_s
-        self.attempts = 0
         self.backoff = UPDATE_BACKOFF
 
 
@@ -167,7 +166,6 @@ class UpdateSender:
         None means the result was delivered after all (a 2xx whose body could not be read),
         rejected for good, or out of time; each case is logged here.
         """
-        delivery.attempts += 1
         result = delivery.result
         status = exc.status if isinstance(exc, ApiException) else None
         if status is not None and 200 <= status < 300:
@@ -200,7 +198,7 @@ class UpdateSender:
                 result.task_id,
                 result.workflow_instance_id,
                 result.status,
-                delivery.attempts,
+                delivery.backoff.failures + 1,  # every retry counted one failure; plus this
                 now - delivery.started,
                 exc,
             )

@@ -11,6 +11,8 @@ from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from typing import Any, Callable
 
+from conductor.client.automator._backoff import Backoff
+
 logger = logging.getLogger(__name__)
 
 _CRASH_LOOP_AFTER = 3
@@ -68,8 +70,15 @@ class RestartPolicy:
     wedge_timeout_s: float | None = 60.0
 
     def delay_s(self, consecutive_failures: int) -> float:
-        exponent = min(max(consecutive_failures - 1, 0), 30)
-        return float(min(self.backoff_s * (2**exponent), self.backoff_max_s))
+        """Delay before the restart that follows ``consecutive_failures`` failures (no jitter)."""
+        cap_s = max(self.backoff_max_s, 0.0)
+        backoff = Backoff(
+            base_s=min(max(self.backoff_s, 0.0), cap_s),
+            cap_s=cap_s,
+            jitter=0.0,
+            failures=max(consecutive_failures, 1),
+        )
+        return backoff.delay_s()
 
     @property
     def stable_after_s(self) -> float:

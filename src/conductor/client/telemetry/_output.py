@@ -10,6 +10,7 @@ from typing import Any
 from conductor.client.telemetry._store import Delta, MetricsStore, make_registry
 from conductor.client.telemetry.metrics_collector import (
     metrics_file_path,
+    metrics_interval_s,
     require_prometheus_client,
     write_metrics_file,
 )
@@ -29,7 +30,7 @@ class MetricsOutput:
         require_prometheus_client()
         self.store = MetricsStore()
         self.path = metrics_file_path(settings)
-        self._interval_s = max(float(getattr(settings, "update_interval", 0.1) or 0.1), 0.01)
+        self._interval_s = metrics_interval_s(settings)
         self._port: int | None = getattr(settings, "http_port", None)
         self._host: str = getattr(settings, "http_host", None) or "0.0.0.0"
         self._lock = threading.Lock()

@@ -83,6 +83,11 @@ def metrics_file_path(settings: Any) -> str:
     return os.path.join(directory, getattr(settings, "file_name", None) or "metrics.log")
 
 
+def metrics_interval_s(settings: Any) -> float:
+    """``update_interval`` of ``MetricsSettings`` in seconds (0.1 if unset, at least 0.01)."""
+    return max(float(getattr(settings, "update_interval", 0.1) or 0.1), 0.01)
+
+
 def write_metrics_file(store: MetricsStore, path: str) -> None:
     """Write ``store`` to ``path`` atomically (readers never see a half-written file)."""
     directory = os.path.dirname(path) or "."
@@ -194,7 +199,7 @@ class MetricsCollector:
         """
         require_prometheus_client()
         path = metrics_file_path(settings)
-        interval_s = max(float(getattr(settings, "update_interval", 0.1) or 0.1), 0.01)
+        interval_s = metrics_interval_s(settings)
         while True:
             try:
                 write_metrics_file(local_store(), path)
