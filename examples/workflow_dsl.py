@@ -18,14 +18,11 @@ did not, and 2 when it was still running after the timeout.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-from collections.abc import Iterator
+
+from _support import conductor_server
 
 from conductor.client.automator.task_handler import TaskHandler
-from conductor.client.configuration.configuration import Configuration
-from conductor.client.testing import InMemoryConductorServer
 from conductor.client.worker.worker_task import worker_task
 from conductor.client.workflow.conductor_workflow import ConductorWorkflow
 from conductor.client.workflow.executor.workflow_executor import WorkflowExecutor
@@ -71,24 +68,13 @@ def build_workflow(executor: WorkflowExecutor) -> ConductorWorkflow:
     return workflow
 
 
-@contextlib.contextmanager
-def conductor_configuration() -> Iterator[Configuration]:
-    """``CONDUCTOR_SERVER_URL`` if set, else a local in-memory server for the duration."""
-    if os.environ.get("CONDUCTOR_SERVER_URL"):
-        yield Configuration()
-        return
-    with InMemoryConductorServer() as server:
-        print(f"Started a local Conductor server at {server.url}")
-        yield Configuration(server_api_url=server.url)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--user-id", default="ada.lovelace", help="input of the workflow")
     parser.add_argument("--timeout", type=int, default=30, help="seconds to wait for the end")
     args = parser.parse_args()
 
-    with conductor_configuration() as configuration:
+    with conductor_server() as configuration:
         executor = WorkflowExecutor(configuration)
         workflow = build_workflow(executor)
         workflow.register(overwrite=True)

@@ -12,16 +12,21 @@ itself is not edited.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+import typing
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from conductor.client.http.models import Task, TaskResult
 from conductor.client.testing import InMemoryConductorServer
 
 HERE = Path(__file__).resolve().parent
@@ -33,6 +38,35 @@ PRELUDE = "import seed_redirect  # test harness: localhost:8080 -> the local tes
 def snippet(name: str) -> str:
     """The verbatim text of one stored snippet."""
     return (SNIPPETS / name).read_text()
+
+
+def without_placeholder_line(name: str) -> str:
+    """A snippet that is not valid Python as printed, minus its one ``...`` placeholder line.
+
+    Checks that the block as printed really is a syntax error and that it has exactly one such
+    line; every other line is kept unchanged.
+    """
+    block = snippet(name)
+    with pytest.raises(SyntaxError):
+        ast.parse(block)
+    lines = block.splitlines(keepends=True)
+    assert [line.strip() for line in lines].count("...") == 1, name
+    return "".join(line for line in lines if line.strip() != "...")
+
+
+def execute_task_function_alias(name: str) -> object:
+    """``ExecuteTaskFunction`` as defined by a snippet that is a bare type expression.
+
+    The block needs the names its page imports elsewhere; they are supplied here.
+    """
+    namespace: dict[str, object] = {
+        "Callable": typing.Callable,
+        "Union": typing.Union,
+        "Task": Task,
+        "TaskResult": TaskResult,
+    }
+    exec(compile(snippet(name), name, "exec"), namespace)
+    return namespace["ExecuteTaskFunction"]
 
 
 def run_workers_epilogue(
@@ -166,3 +200,21 @@ def wait_completed(
                 f"tasks not completed ({states}); script {why}; output:\n{script.output()}"
             )
         time.sleep(0.05)
+
+
+def run_until_completed(
+    server: InMemoryConductorServer,
+    directory: Path,
+    text: str,
+    specs: Iterable[tuple[str, dict[str, Any], str | None]],
+    env: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Enqueue ``specs``, run ``text`` until they are COMPLETED, then SIGTERM it.
+
+    Asserts that the script then exits with 0. Returns the tasks in the order of ``specs``.
+    """
+    ids = enqueue(server, specs)
+    with Script(directory, text, server, env=env) as script:
+        tasks = wait_completed(server, ids, script)
+        assert script.terminate() == 0, script.output()
+    return tasks

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import ast
 import shutil
 import subprocess
 import sys
-import typing
 from pathlib import Path
 
 import pytest
 from seed_harness import (
     SNIPPETS,
-    Script,
     compose,
-    enqueue,
+    execute_task_function_alias,
+    run_until_completed,
     run_workers_epilogue,
     snippet,
-    wait_completed,
+    without_placeholder_line,
 )
 
-from conductor.client.http.models import Task, TaskResult
 from conductor.client.testing import InMemoryConductorServer
 from conductor.client.worker import worker as worker_module
 
@@ -36,43 +33,32 @@ FOUR_TASKS = [
     ("python_annotated_task_3", {"message": "python is so nice :)"}, "nice"),
     ("python_annotated_task_4", {"message": "python is very nice :)"}, "nice"),
 ]
+FOUR_SPECS = [(name, {}, domain) for name, _, domain in FOUR_TASKS]
+FOUR_OUTPUTS = [output for _, output, _ in FOUR_TASKS]
 
 
 def test_execute_task_function_type_matches_the_sdk() -> None:
-    namespace: dict[str, object] = {
-        "Callable": typing.Callable,
-        "Union": typing.Union,
-        "Task": Task,
-        "TaskResult": TaskResult,
-    }
-    exec(compile(snippet("seed002_01.py"), "seed002_01.py", "exec"), namespace)
-    assert namespace["ExecuteTaskFunction"] == worker_module.ExecuteTaskFunction
+    assert execute_task_function_alias("seed002_01.py") == worker_module.ExecuteTaskFunction
 
 
 def test_run_workers(conductor_server: InMemoryConductorServer, tmp_path: Path) -> None:
     # The page's main program (05) calls start_processes() inside `with` and no join: the
     # block's end joins, so the workers run until SIGTERM, then stop gracefully.
     text = compose(*(snippet(f"seed002_0{n}.py") for n in (2, 3, 4, 5)))
-    ids = enqueue(
-        conductor_server,
-        [
-            ("python_task_example", {}, None),
-            ("python_execute_function_task", {}, "test"),
-            ("python_annotated_task", {}, None),
-        ],
-    )
-    with Script(tmp_path, text, conductor_server) as script:
-        tasks = wait_completed(conductor_server, ids, script)
-        assert script.terminate() == 0, script.output()
+    specs = [
+        ("python_task_example", {}, None),
+        ("python_execute_function_task", {}, "test"),
+        ("python_annotated_task", {}, None),
+    ]
+    tasks = run_until_completed(conductor_server, tmp_path, text, specs)
     assert [task["outputData"] for task in tasks] == [CLASS_OUTPUT, FUNCTION_OUTPUT, COOL]
 
 
 def test_task_domain(conductor_server: InMemoryConductorServer, tmp_path: Path) -> None:
     text = compose(snippet("seed002_06.py"), run_workers_epilogue(scan=True))
-    ids = enqueue(conductor_server, [("python_annotated_task", {}, "cool")])
-    with Script(tmp_path, text, conductor_server) as script:
-        tasks = wait_completed(conductor_server, ids, script)
-        assert script.terminate() == 0, script.output()
+    tasks = run_until_completed(
+        conductor_server, tmp_path, text, [("python_annotated_task", {}, "cool")]
+    )
     assert tasks[0]["outputData"] == COOL
 
 
@@ -80,11 +66,8 @@ def test_worker_configuration_in_code(
     conductor_server: InMemoryConductorServer, tmp_path: Path
 ) -> None:
     text = compose(snippet("seed002_07.py"), run_workers_epilogue(scan=True))
-    ids = enqueue(conductor_server, [(name, {}, domain) for name, _, domain in FOUR_TASKS])
-    with Script(tmp_path, text, conductor_server) as script:
-        tasks = wait_completed(conductor_server, ids, script)
-        assert script.terminate() == 0, script.output()
-    assert [task["outputData"] for task in tasks] == [output for _, output, _ in FOUR_TASKS]
+    tasks = run_until_completed(conductor_server, tmp_path, text, FOUR_SPECS)
+    assert [task["outputData"] for task in tasks] == FOUR_OUTPUTS
 
 
 def test_worker_configuration_from_worker_ini(
@@ -94,11 +77,8 @@ def test_worker_configuration_from_worker_ini(
     # domains, 3 and 4 the [DEFAULT] one.
     shutil.copy(SNIPPETS / "seed002_worker.ini", tmp_path / "worker.ini")
     text = compose(snippet("seed002_08.py"), run_workers_epilogue(scan=True))
-    ids = enqueue(conductor_server, [(name, {}, domain) for name, _, domain in FOUR_TASKS])
-    with Script(tmp_path, text, conductor_server) as script:
-        tasks = wait_completed(conductor_server, ids, script)
-        assert script.terminate() == 0, script.output()
-    assert [task["outputData"] for task in tasks] == [output for _, output, _ in FOUR_TASKS]
+    tasks = run_until_completed(conductor_server, tmp_path, text, FOUR_SPECS)
+    assert [task["outputData"] for task in tasks] == FOUR_OUTPUTS
 
 
 def test_worker_configuration_from_environment(
@@ -108,11 +88,14 @@ def test_worker_configuration_from_environment(
     lines = (SNIPPETS / "seed002_env.txt").read_text().split()
     env = dict(line.split("=", 1) for line in lines)
     text = compose(snippet("seed002_08.py"), run_workers_epilogue(scan=True))
-    ids = enqueue(conductor_server, [(name, {}, domain) for name, _, domain in FOUR_TASKS])
-    with Script(tmp_path, text, conductor_server, env=env) as script:
-        tasks = wait_completed(conductor_server, ids, script)
-        assert script.terminate() == 0, script.output()
-    assert [task["outputData"] for task in tasks] == [output for _, output, _ in FOUR_TASKS]
+    tasks = run_until_completed(
+        conductor_server,
+        tmp_path,
+        text,
+        FOUR_SPECS,
+        env=env,
+    )
+    assert [task["outputData"] for task in tasks] == FOUR_OUTPUTS
 
 
 def test_environment_wins_over_worker_ini(
@@ -121,10 +104,9 @@ def test_environment_wins_over_worker_ini(
     shutil.copy(SNIPPETS / "seed002_worker.ini", tmp_path / "worker.ini")
     env = {"conductor_worker_python_annotated_task_1_domain": "warm"}
     text = compose(snippet("seed002_08.py"), run_workers_epilogue(scan=True))
-    ids = enqueue(conductor_server, [("python_annotated_task_1", {}, "warm")])
-    with Script(tmp_path, text, conductor_server, env=env) as script:
-        tasks = wait_completed(conductor_server, ids, script)
-        assert script.terminate() == 0, script.output()
+    tasks = run_until_completed(
+        conductor_server, tmp_path, text, [("python_annotated_task_1", {}, "warm")], env=env
+    )
     assert tasks[0]["outputData"] == COOL
 
 
@@ -136,10 +118,9 @@ def test_performance_several_class_workers(
         snippet("seed002_09.py"),
         run_workers_epilogue("workers", scan=False),
     )
-    ids = enqueue(conductor_server, [("python_task_example", {}, None)] * 6)
-    with Script(tmp_path, text, conductor_server) as script:
-        tasks = wait_completed(conductor_server, ids, script)
-        assert script.terminate() == 0, script.output()
+    tasks = run_until_completed(
+        conductor_server, tmp_path, text, [("python_task_example", {}, None)] * 6
+    )
     assert all(task["outputData"] == CLASS_OUTPUT for task in tasks)
 
 
@@ -148,20 +129,15 @@ def test_performance_several_function_workers(
 ) -> None:
     # As printed, the block has a `...` placeholder after the last element without a comma,
     # which is a syntax error; everything but that placeholder line runs unchanged.
-    block = snippet("seed002_10.py")
-    with pytest.raises(SyntaxError):
-        ast.parse(block)
-    runnable = "".join(line for line in block.splitlines(keepends=True) if line.strip() != "...")
     text = compose(
         "from conductor.client.worker.worker import Worker",
         snippet("seed002_02.py"),
-        runnable,
+        without_placeholder_line("seed002_10.py"),
         run_workers_epilogue("workers", scan=False),
     )
-    ids = enqueue(conductor_server, [("python_task_example", {}, None)] * 6)
-    with Script(tmp_path, text, conductor_server) as script:
-        tasks = wait_completed(conductor_server, ids, script)
-        assert script.terminate() == 0, script.output()
+    tasks = run_until_completed(
+        conductor_server, tmp_path, text, [("python_task_example", {}, None)] * 6
+    )
     assert all(task["outputData"] == FUNCTION_OUTPUT for task in tasks)
 
 
@@ -187,8 +163,5 @@ def test_cpp_worker(conductor_server: InMemoryConductorServer, tmp_path: Path) -
         snippet("seed002_11.py"),
         run_workers_epilogue("[SimpleCppWorker('cpp_sum_task')]", scan=False),
     )
-    ids = enqueue(conductor_server, [("cpp_sum_task", {}, None)])
-    with Script(tmp_path, text, conductor_server) as script:
-        tasks = wait_completed(conductor_server, ids, script)
-        assert script.terminate() == 0, script.output()
+    tasks = run_until_completed(conductor_server, tmp_path, text, [("cpp_sum_task", {}, None)])
     assert tasks[0]["outputData"] == {"sum": 3}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from seed_harness import Script, compose, enqueue, snippet, wait_completed
+from seed_harness import compose, run_until_completed, snippet
 
 from conductor.client.testing import InMemoryConductorServer
 
@@ -20,10 +20,8 @@ def test_worker_host_runs_sample_workers(
     # 02 calls set_start_method('spawn') before its imports, then start_processes() inside
     # `with` and no join: the block's end joins, so the workers run until SIGTERM.
     text = compose(snippet("seed003_01.py"), snippet("seed003_02.py"))
-    ids = enqueue(conductor_server, [("task_1", {}, None), ("task_2", {}, None)])
-    with Script(tmp_path, text, conductor_server) as script:
-        tasks = wait_completed(conductor_server, ids, script)
-        assert script.terminate() == 0, script.output()
+    specs = [("task_1", {}, None), ("task_2", {}, None)]
+    tasks = run_until_completed(conductor_server, tmp_path, text, specs)
     assert [task["outputData"] for task in tasks] == [SAMPLE_OUTPUT, SAMPLE_OUTPUT]
 
 

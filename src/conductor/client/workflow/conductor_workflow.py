@@ -21,7 +21,10 @@ from conductor.client.workflow.executor.workflow_executor import WorkflowExecuto
 from conductor.client.workflow.task.fork_task import ForkTask
 from conductor.client.workflow.task.join_task import JoinTask
 from conductor.client.workflow.task.sub_workflow_task import InlineSubWorkflowTask
-from conductor.client.workflow.task.task import TaskInterface
+from conductor.client.workflow.task.task import (
+    TaskInterface,
+    get_task_interface_list_as_workflow_task_list,
+)
 from conductor.client.workflow.task.task_type import TaskType
 from conductor.client.workflow.task.timeout_policy import TimeoutPolicy
 
@@ -261,10 +264,7 @@ class ConductorWorkflow:
         return self._as_inline_sub_workflow().to_workflow_task()
 
     def _workflow_tasks(self) -> list[WorkflowTask]:
-        flat: list[WorkflowTask] = []
-        for task in self._tasks:
-            converted: WorkflowTask | list[WorkflowTask] = task.to_workflow_task()
-            flat.extend(converted if isinstance(converted, list) else [converted])
+        flat = get_task_interface_list_as_workflow_task_list(*self._tasks)
         # The server requires a JOIN right after every fork; add one where it is missing.
         with_joins: list[WorkflowTask] = []
         for index, workflow_task in enumerate(flat):
