@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 import requests
@@ -84,3 +85,11 @@ def simple_workflow(name: str, *tasks: dict[str, Any], **fields: Any) -> dict[st
 
 def simple_task(name: str, ref: str, **fields: Any) -> dict[str, Any]:
     return {"name": name, "taskReferenceName": ref, "type": "SIMPLE", **fields}
+
+
+def closed_by_peer(sock: socket.socket) -> bool:
+    """True when the server closed (or reset) the connection ``sock`` is on."""
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 import requests
-from server_helpers import Api
+from server_helpers import Api, closed_by_peer
 
 from conductor.client.testing import InMemoryConductorServer
 
@@ -118,7 +118,7 @@ def test_pause_refuses_connections_and_resume_keeps_state(
 
         server.pause()
 
-        assert _closed_by_peer(idle)  # existing keep-alive connections are closed
+        assert closed_by_peer(idle)  # existing keep-alive connections are closed
         with pytest.raises(ConnectionRefusedError):
             socket.create_connection(("127.0.0.1", server.port), timeout=5).close()
         with pytest.raises(requests.exceptions.ConnectionError):
@@ -162,10 +162,3 @@ def test_pause_cuts_a_waiting_long_poll(api: Api, server: InMemoryConductorServe
     assert len(errors) == 1
     task_id = server.enqueue_task(task_type)
     assert api.poll(task_type)["taskId"] == task_id  # type: ignore[index]
-
-
-def _closed_by_peer(sock: socket.socket) -> bool:
-    try:
-        return sock.recv(1) == b""
-    except ConnectionResetError:
-        return True

@@ -8,7 +8,7 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-from server_helpers import Api
+from server_helpers import Api, closed_by_peer
 
 from conductor.client.testing import InMemoryConductorServer
 
@@ -46,13 +46,6 @@ def _read_response(sock: socket.socket, buffer: bytearray) -> tuple[int, dict[st
     body = bytes(buffer[:length])
     del buffer[:length]
     return status, headers, body
-
-
-def _closed_by_peer(sock: socket.socket) -> bool:
-    try:
-        return sock.recv(1) == b""
-    except ConnectionResetError:
-        return True
 
 
 def test_keep_alive_serves_many_requests_on_one_connection(
@@ -145,7 +138,7 @@ def test_connection_close_is_honoured(raw: socket.socket, task_type: str):
 
     assert status == 204
     assert headers["connection"] == "close"
-    assert _closed_by_peer(raw)
+    assert closed_by_peer(raw)
 
 
 def test_http_1_0_closes_after_response(raw: socket.socket, task_type: str):
@@ -154,7 +147,7 @@ def test_http_1_0_closes_after_response(raw: socket.socket, task_type: str):
     status, _, _ = _read_response(raw, bytearray())
 
     assert status == 204
-    assert _closed_by_peer(raw)
+    assert closed_by_peer(raw)
 
 
 def test_chunked_request_body_is_supported(
@@ -215,7 +208,7 @@ def test_malformed_requests_get_an_error_and_close(
     answer = _read_response(raw, bytearray())
 
     assert answer[0] == status
-    assert _closed_by_peer(raw)
+    assert closed_by_peer(raw)
 
 
 def test_percent_decoding_of_path_and_query(

@@ -122,7 +122,7 @@ class _Connection(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         buffer = self._buffer
         buffer += data
-        if self._idle and self._pending is None:
+        if self._idle:
             self._serve_buffered()
             if not buffer and self._pending is None:
                 return  # answered here: the connection task keeps waiting
@@ -133,67 +133,76 @@ class _Connection(asyncio.Protocol):
         self._wake_reader()
 
     def _serve_buffered(self) -> None:
-        """Answer complete simple requests right here, saving a wake-up of the connection task.
+        """Start every complete simple request in the buffer, in order, without awaiting.
 
-        Anything unusual (chunked or partial bodies, ``Expect``, malformed heads) is left in the
-        buffer for the connection task; a handler that has to wait is handed to it as well.
+        Anything unusual (chunked or partial bodies, ``Expect``, malformed heads) stays in the
+        buffer for the connection task, and so does everything after a handler that has to wait.
+        Called from ``data_received`` while the connection task is idle, and by that task.
         """
-        buffer = self._buffer
-        while not self._done and not self._write_paused:
-            end = buffer.find(b"\r\n\r\n")
-            if end < 0 or end >= MAX_HEAD_BYTES:
+        while self._pending is None and not self._done and not self._write_paused:
+            parsed = self._take_simple_request()
+            if parsed is None:
                 return
             try:
-                request, keep_alive = _parse_head(bytes(buffer[: end + 4]), self.peer_gone)
-            except _BadRequest:
-                return
-            headers = request.headers
-            if "transfer-encoding" in headers or "expect" in headers:
-                return
-            start = end + 4
-            length_text = headers.get("content-length")
-            total = start
-            if length_text is not None:
-                if not length_text.isdigit() or int(length_text) > MAX_BODY_BYTES:
-                    return
-                total += int(length_text)
-                if len(buffer) < total:
-                    return
-                request.body = bytes(buffer[start:total])
-            del buffer[:total]
-            coro = self._server._handler(request)
-            try:
-                yielded = coro.send(None)
-            except StopIteration as stop:
-                if not self._respond(request, stop.value, keep_alive):
-                    return
-                continue
+                self._start(*parsed)
             except Exception:
                 logger.exception("unexpected error on a connection; closing it")
                 self._done = True
                 assert self._transport is not None
                 self._transport.close()
-                return
-            self._pending = (request, keep_alive, coro, yielded)
-            return
 
-    def _respond(self, request: Request, response: Response, keep_alive: bool) -> bool:
-        """Send ``response``; False when the connection ends with it."""
+    def _take_simple_request(self) -> tuple[Request, bool] | None:
+        """Consume a complete request without ``Transfer-Encoding`` or ``Expect``, if buffered."""
+        buffer = self._buffer
+        end = self._head_end()
+        if end < 0:
+            return None
+        try:
+            request, keep_alive = _parse_head(bytes(buffer[: end + 4]), self.peer_gone)
+            headers = request.headers
+            if "transfer-encoding" in headers or "expect" in headers:
+                return None
+            length = _content_length(headers)
+        except _BadRequest:
+            return None  # the connection task answers it
+        start = end + 4
+        if len(buffer) < start + length:
+            return None
+        if length:
+            request.body = bytes(buffer[start : start + length])
+        del buffer[: start + length]
+        return request, keep_alive
+
+    def _start(self, request: Request, keep_alive: bool) -> None:
+        """Run the handler to its first wait: answer if it finished, else leave it pending."""
+        coro = self._server._handler(request)
+        try:
+            yielded = coro.send(None)
+        except StopIteration as stop:
+            self._respond(request, stop.value, keep_alive)
+            return
+        self._pending = (request, keep_alive, coro, yielded)
+
+    def _respond(self, request: Request, response: Response, keep_alive: bool) -> None:
+        """Send ``response``; sets ``_done`` when the connection ends with it."""
         transport = self._transport
         assert transport is not None
+        if self._done:
+            return
         if response.drop:
             self._done = True
             transport.abort()
-            return False
+            return
         keep_alive = keep_alive and not response.close
-        if self._closed:
-            return False
         transport.write(_encode(response, keep_alive, head_only=request.method == "HEAD"))
         if not keep_alive:
             self._done = True
             transport.close()
-            return False
-        return True
+
+    def _head_end(self) -> int:
+        """Where the buffered request head ends (its blank line), or -1 if not complete."""
+        end = self._buffer.find(b"\r\n\r\n")
+        return end if end < MAX_HEAD_BYTES else -1
 
     def eof_received(self) -> bool:
         self._eof = True
@@ -202,6 +211,7 @@ class _Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._closed = True
+        self._done = True
         if self._transport is not None:
             self._server._transports.discard(self._transport)
         self._wake_reader()
@@ -272,20 +282,13 @@ class _Connection(asyncio.Protocol):
 
     async def _read_body(self, headers: dict[str, str]) -> bytes:
         encoding = headers.get("transfer-encoding")
-        length_text = headers.get("content-length")
         if encoding is not None:
             codings = [coding.strip().lower() for coding in encoding.split(",")]
             if codings[-1] != "chunked" or any(c not in ("chunked", "identity") for c in codings):
                 raise _BadRequest(501, f"Transfer-Encoding {encoding!r} is not supported")
             self._maybe_continue(headers)
             return await self._read_chunked()
-        if length_text is None:
-            return b""
-        if not length_text.isdigit():
-            raise _BadRequest(400, f"Invalid Content-Length: {length_text[:20]!r}")
-        length = int(length_text)
-        if length > MAX_BODY_BYTES:
-            raise _BadRequest(413, f"Request body larger than {MAX_BODY_BYTES} bytes")
+        length = _content_length(headers)
         if length == 0:
             return b""
         self._maybe_continue(headers)
@@ -339,62 +342,44 @@ class _Connection(asyncio.Protocol):
             logger.exception("unexpected error on a connection; closing it")
         transport.close()
 
-    async def _next_head(self) -> bytes | None:
-        """The next request head; None when a request was started by ``data_received``."""
-        buffer = self._buffer
-        if self._done:
-            raise _ConnectionEnded
-        end = buffer.find(b"\r\n\r\n")
-        if 0 <= end < MAX_HEAD_BYTES:
-            return self._consume(end + 4)
-        self._serve_buffered()  # requests that arrived while the previous one was served
-        self._idle = True
-        try:
-            while self._pending is None:
-                if self._done:
-                    raise _ConnectionEnded
-                end = buffer.find(b"\r\n\r\n")
-                if 0 <= end < MAX_HEAD_BYTES:
-                    return self._consume(end + 4)
-                if len(buffer) > MAX_HEAD_BYTES:
-                    raise _BadRequest(431, "Request header fields too large")
-                await self._wait_for_data()
-        finally:
-            self._idle = False
-        return None
-
     async def _serve(self, transport: asyncio.Transport) -> None:
-        handler = self._server._handler
         while True:
-            try:
-                try:
-                    head = await self._next_head()
-                except _ConnectionEnded:
-                    return  # the client closed the connection between requests
-                if head is None:
-                    assert self._pending is not None
-                    request, keep_alive, coro, yielded = self._pending
-                    self._pending = None
-                    response = await _Resumed(coro, yielded)
-                else:
-                    request, keep_alive = _parse_head(head, self.peer_gone)
-                    headers = request.headers
-                    if "content-length" in headers or "transfer-encoding" in headers:
-                        request.body = await self._read_body(headers)
-                    response = None
-            except _BadRequest as exc:
-                transport.write(_error_bytes(exc.status, str(exc)))
+            self._serve_buffered()
+            if self._done:
                 return
-            if response is None:
-                response = await handler(request)
-            if not self._respond(request, response, keep_alive):
-                return
-            if self._write_paused:
+            if self._pending is not None:
+                request, keep_alive, coro, yielded = self._pending
+                self._pending = None
+                self._respond(request, await _Resumed(coro, yielded), keep_alive)
+            elif self._write_paused:
                 waiter = self._loop.create_future()
                 self._drain_waiter = waiter
                 await waiter
-                if self._closed:
+            elif self._head_end() >= 0:  # a request _serve_buffered leaves to this task
+                try:
+                    request, keep_alive = await self._read_request()
+                except _BadRequest as exc:
+                    transport.write(_error_bytes(exc.status, str(exc)))
                     return
+                self._start(request, keep_alive)
+            else:
+                if len(self._buffer) > MAX_HEAD_BYTES:
+                    transport.write(_error_bytes(431, "Request header fields too large"))
+                    return
+                self._idle = True  # data_received may answer what arrives meanwhile
+                try:
+                    await self._wait_for_data()
+                except _ConnectionEnded:
+                    return  # the client closed the connection between requests
+                finally:
+                    self._idle = False
+
+    async def _read_request(self) -> tuple[Request, bool]:
+        request, keep_alive = _parse_head(self._consume(self._head_end() + 4), self.peer_gone)
+        headers = request.headers
+        if "content-length" in headers or "transfer-encoding" in headers:
+            request.body = await self._read_body(headers)
+        return request, keep_alive
 
 
 class _Resumed:
@@ -558,6 +543,18 @@ def _parse_headers(lines: list[str]) -> dict[str, str]:
                 value = f"{headers[name]}, {value}"
         headers[name] = value
     return headers
+
+
+def _content_length(headers: dict[str, str]) -> int:
+    length_text = headers.get("content-length")
+    if length_text is None:
+        return 0
+    if not length_text.isdigit():
+        raise _BadRequest(400, f"Invalid Content-Length: {length_text[:20]!r}")
+    length = int(length_text)
+    if length > MAX_BODY_BYTES:
+        raise _BadRequest(413, f"Request body larger than {MAX_BODY_BYTES} bytes")
+    return length
 
 
 def _encode(response: Response, keep_alive: bool, *, head_only: bool) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from conductor.client.testing import _workflow_actions as actions
 from conductor.client.testing._engine import Engine
 from conductor.client.testing._errors import java_text, not_found, server_error, validation_error
 from conductor.client.testing._metadata import normalize_workflow_def
@@ -195,7 +196,7 @@ class WorkflowApi:
     def terminate(self, workflow_id: str, reason: str | None) -> None:
         """``DELETE /workflow/{id}``."""
         with self._engine.locked() as state:
-            self._engine.decider.terminate(self._workflow(state, workflow_id), reason)
+            actions.terminate(self._engine.decider, self._workflow(state, workflow_id), reason)
 
     def remove(self, workflow_id: str) -> None:
         """``DELETE /workflow/{id}/remove``: works in any status."""
@@ -208,18 +209,18 @@ class WorkflowApi:
         with self._engine.locked() as state:
             workflow = self._workflow(state, workflow_id)
             if workflow["status"] not in TERMINAL_WORKFLOW_STATUSES:
-                self._engine.decider.terminate(workflow, reason)
+                actions.terminate(self._engine.decider, workflow, reason)
             self._engine.decider.remove(workflow_id)
 
     def pause(self, workflow_id: str) -> None:
         """``PUT /workflow/{id}/pause``."""
         with self._engine.locked() as state:
-            self._engine.decider.pause(self._workflow(state, workflow_id))
+            actions.pause(self._workflow(state, workflow_id))
 
     def resume(self, workflow_id: str) -> None:
         """``PUT /workflow/{id}/resume``."""
         with self._engine.locked() as state:
-            self._engine.decider.resume(self._workflow(state, workflow_id))
+            actions.resume(self._engine.decider, self._workflow(state, workflow_id))
 
     def restart(self, workflow_id: str, *, use_latest_definitions: bool) -> None:
         """``POST /workflow/{id}/restart``."""
@@ -228,12 +229,12 @@ class WorkflowApi:
             latest = None
             if use_latest_definitions:
                 latest = state.metadata.find_workflow_def(workflow["workflowName"], None)
-            self._engine.decider.restart(workflow, latest)
+            actions.restart(self._engine.decider, workflow, latest)
 
     def retry(self, workflow_id: str) -> None:
         """``POST /workflow/{id}/retry``."""
         with self._engine.locked() as state:
-            self._engine.decider.retry(self._workflow(state, workflow_id))
+            actions.retry(self._engine.decider, self._workflow(state, workflow_id))
 
     def decide(self, workflow_id: str) -> None:
         """``PUT /workflow/decide/{id}``."""
@@ -247,7 +248,7 @@ class WorkflowApi:
         task_output = _object(request.get("taskOutput"), "taskOutput")
         with self._engine.locked() as state:
             workflow = self._workflow(state, workflow_id)
-            self._engine.decider.skip(workflow, ref, task_input, task_output)
+            actions.skip(self._engine.decider, workflow, ref, task_input, task_output)
 
     def rerun(self, workflow_id: str, body: Any) -> str:
         """``POST /workflow/{id}/rerun`` with a RerunWorkflowRequest; returns the workflow id."""
@@ -257,7 +258,8 @@ class WorkflowApi:
         workflow_input = request.get("workflowInput")
         correlation_id = request.get("correlationId")
         with self._engine.locked() as state:
-            self._engine.decider.rerun(
+            actions.rerun(
+                self._engine.decider,
                 self._workflow(state, workflow_id),
                 task_id=None if task_id is None else str(task_id),
                 task_input=None if task_input is None else _object(task_input, "taskInput"),

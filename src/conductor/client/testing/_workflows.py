@@ -9,7 +9,6 @@ import random
 from collections.abc import Iterable
 from typing import Any
 
-from conductor.client.testing._errors import bad_request, conflict, server_error
 from conductor.client.testing._expressions import ExpressionContext, evaluate
 from conductor.client.testing._records import (
     CANCELED,
@@ -17,14 +16,10 @@ from conductor.client.testing._records import (
     COMPLETED_WITH_ERRORS,
     FAILED,
     FAILED_WITH_TERMINAL_ERROR,
-    PAUSED,
     RETRIABLE_TASK_STATUSES,
     RUNNING,
-    SCHEDULED,
-    SKIPPED,
     SUCCESSFUL_TASK_STATUSES,
     TERMINAL_TASK_STATUSES,
-    TERMINAL_WORKFLOW_STATUSES,
     TERMINATED,
     TIMED_OUT,
     JsonDict,
@@ -37,7 +32,7 @@ from conductor.client.testing._state import State
 
 ACTIVE_WORKER_WINDOW_MS = 10_000
 NO_DOMAIN = "NO_DOMAIN"
-_WORKFLOW_STATUS_FOR_TASK = {
+WORKFLOW_STATUS_FOR_TASK = {
     FAILED: FAILED,
     FAILED_WITH_TERMINAL_ERROR: FAILED,
     TIMED_OUT: TIMED_OUT,
@@ -50,7 +45,7 @@ class Decider:
     """Schedules, retries and finishes workflow tasks; the engine calls it after each change."""
 
     def __init__(self, state: State) -> None:
-        self._state = state
+        self.state = state
         # Workflows created by ``enqueue_task``: their task input is literal (no expressions)
         # and their domain is fixed, not resolved from taskToDomain.
         self._direct: dict[str, str | None] = {}
@@ -85,8 +80,8 @@ class Decider:
         workflow_id = workflow["workflowId"]
         if direct_domain is not _UNSET:
             self._direct[workflow_id] = direct_domain
-        self._state.workflows[workflow_id] = workflow
-        self._state.workflow_tasks[workflow_id] = []
+        self.state.workflows[workflow_id] = workflow
+        self.state.workflow_tasks[workflow_id] = []
         self.decide(workflow)
         return workflow
 
@@ -118,7 +113,7 @@ class Decider:
         return populated
 
     def _task_def(self, name: str) -> JsonDict:
-        registered = self._state.task_def_for(name)
+        registered = self.state.task_def_for(name)
         if registered is not None:
             return registered
         default = self._defaults.get(name)
@@ -132,11 +127,11 @@ class Decider:
         """Move a RUNNING workflow forward: schedule, retry, fail or complete."""
         if workflow["status"] != RUNNING:
             return
-        latest = self._latest_attempts(workflow["workflowId"])
+        latest = self.latest_attempts(workflow["workflowId"])
         for workflow_task in workflow["workflowDefinition"]["tasks"]:
             task = latest.get(workflow_task["taskReferenceName"])
             if task is None:
-                self._schedule(workflow, workflow_task)
+                self.schedule(workflow, workflow_task)
                 return
             status = task["status"]
             if status not in TERMINAL_TASK_STATUSES:
@@ -148,9 +143,9 @@ class Decider:
                 return
         self._complete(workflow)
 
-    def _latest_attempts(self, workflow_id: str) -> dict[str, JsonDict]:
+    def latest_attempts(self, workflow_id: str) -> dict[str, JsonDict]:
         latest: dict[str, JsonDict] = {}
-        for task in self._state.workflow_task_records(workflow_id):
+        for task in self.state.workflow_task_records(workflow_id):
             latest[task["referenceTaskName"]] = task
         return latest
 
@@ -175,7 +170,7 @@ class Decider:
 
     # -- scheduling -----------------------------------------------------------------------------
 
-    def _schedule(
+    def schedule(
         self,
         workflow: JsonDict,
         workflow_task: JsonDict,
@@ -183,14 +178,12 @@ class Decider:
         previous: JsonDict | None = None,
         delay_s: float | None = None,
     ) -> JsonDict:
-        state, workflow_id = self._state, workflow["workflowId"]
-        task_ids = state.workflow_tasks[workflow_id]
+        """Add the next attempt of ``workflow_task`` (a retry of ``previous``) and queue it."""
         if delay_s is None:
             delay_s = float(workflow_task.get("startDelay") or 0)
-        task = new_task(
+        task = self.add_task(
             workflow,
             workflow_task,
-            seq=len(task_ids) + 1,
             input_data=self._task_input(workflow, workflow_task, previous),
             domain=self._domain_for(workflow, workflow_task["name"], previous),
             delay_seconds=int(delay_s),
@@ -199,10 +192,33 @@ class Decider:
         if previous is not None:
             task["retriedTaskId"] = previous["taskId"]
             task["reasonForIncompletion"] = previous["reasonForIncompletion"]
-        state.tasks[task["taskId"]] = task
-        task_ids.append(task["taskId"])
-        state.push(task, delay_s)
+        self.state.push(task, delay_s)
         workflow["updateTime"] = now_ms()
+        return task
+
+    def add_task(
+        self,
+        workflow: JsonDict,
+        workflow_task: JsonDict,
+        *,
+        input_data: JsonDict,
+        domain: str | None,
+        delay_seconds: int,
+        retry_count: int = 0,
+    ) -> JsonDict:
+        """Record a new SCHEDULED task of ``workflow``, next in ``seq`` order (not queued)."""
+        task_ids = self.state.workflow_tasks[workflow["workflowId"]]
+        task = new_task(
+            workflow,
+            workflow_task,
+            seq=len(task_ids) + 1,
+            input_data=input_data,
+            domain=domain,
+            delay_seconds=delay_seconds,
+            retry_count=retry_count,
+        )
+        self.state.tasks[task["taskId"]] = task
+        task_ids.append(task["taskId"])
         return task
 
     def _task_input(
@@ -215,7 +231,7 @@ class Decider:
         return result if isinstance(result, dict) else {}
 
     def _context(self, workflow: JsonDict) -> ExpressionContext:
-        return ExpressionContext(workflow, self._latest_attempts(workflow["workflowId"]))
+        return ExpressionContext(workflow, self.latest_attempts(workflow["workflowId"]))
 
     def _domain_for(self, workflow: JsonDict, task_type: str, previous: JsonDict | None) -> Any:
         """The task's domain: fixed for enqueued tasks, else from taskToDomain (reference §6)."""
@@ -230,7 +246,7 @@ class Decider:
             return None
         candidates = [domain.strip() for domain in str(spec).split(",")]
         for domain in candidates:
-            if domain != NO_DOMAIN and self._state.recent_poller(
+            if domain != NO_DOMAIN and self.state.recent_poller(
                 task_type, domain, ACTIVE_WORKER_WINDOW_MS
             ):
                 return domain
@@ -240,7 +256,7 @@ class Decider:
         task["retried"] = True
         task_def = workflow_task.get("taskDefinition") or {}
         delay_s = retry_delay_seconds(task_def, task["retryCount"])
-        self._schedule(workflow, workflow_task, previous=task, delay_s=delay_s)
+        self.schedule(workflow, workflow_task, previous=task, delay_s=delay_s)
 
     # -- finishing ------------------------------------------------------------------------------
 
@@ -249,10 +265,10 @@ class Decider:
         if output_parameters:
             output = evaluate(output_parameters, self._context(workflow))
         else:
-            tasks = self._state.workflow_task_records(workflow["workflowId"])
+            tasks = self.state.workflow_task_records(workflow["workflowId"])
             output = tasks[-1]["outputData"] if tasks else {}
         workflow["output"] = output
-        self._finish(workflow, COMPLETED)
+        self.finish(workflow, COMPLETED)
 
     def _fail(self, workflow: JsonDict, task: JsonDict) -> None:
         status = task["status"]
@@ -265,211 +281,27 @@ class Decider:
             task["referenceTaskName"],
         ]
         workflow["failedTaskNames"] = [*workflow["failedTaskNames"], task["taskDefName"]]
-        self._finish(workflow, _WORKFLOW_STATUS_FOR_TASK.get(status, FAILED))
+        self.finish(workflow, WORKFLOW_STATUS_FOR_TASK.get(status, FAILED))
         self.cancel_pending(workflow)
 
-    def _finish(self, workflow: JsonDict, status: str) -> None:
+    def finish(self, workflow: JsonDict, status: str) -> None:
         workflow["status"] = status
         workflow["endTime"] = workflow["updateTime"] = now_ms()
 
     def cancel_pending(self, workflow: JsonDict) -> None:
         """CANCEL every non-terminal task of the workflow and drop its queue message."""
         now = now_ms()
-        for task in self._state.workflow_task_records(workflow["workflowId"]):
+        for task in self.state.workflow_task_records(workflow["workflowId"]):
             if task["status"] not in TERMINAL_TASK_STATUSES:
                 task["status"] = CANCELED
                 task["endTime"] = now
-                self._state.unqueue(task)
+                self.state.unqueue(task)
 
-    # -- operator actions -----------------------------------------------------------------------
-
-    def terminate(self, workflow: JsonDict, reason: str | None) -> None:
-        """Terminate: 409 on COMPLETED, no-op on TERMINATED, pending tasks CANCELED."""
-        if workflow["status"] == COMPLETED:
-            raise conflict("Cannot terminate a COMPLETED workflow.")
-        if workflow["status"] == TERMINATED:
-            return
-        workflow["reasonForIncompletion"] = reason
-        self._finish(workflow, TERMINATED)
-        self.cancel_pending(workflow)
-
-    def pause(self, workflow: JsonDict) -> None:
-        """RUNNING -> PAUSED: tasks already queued still run, nothing new is scheduled."""
-        self._require_not_terminal(workflow)
-        workflow["status"] = PAUSED
-        workflow["updateTime"] = now_ms()
-
-    def resume(self, workflow: JsonDict) -> None:
-        """PAUSED -> RUNNING, then decide."""
-        if workflow["status"] != PAUSED:
-            raise conflict(
-                f"The workflow {workflow['workflowId']} is not PAUSED so cannot resume. "
-                f"Current status is {workflow['status']}"
-            )
-        workflow["status"] = RUNNING
-        workflow["updateTime"] = now_ms()
-        self.decide(workflow)
-
-    def _require_not_terminal(self, workflow: JsonDict) -> None:
-        if workflow["status"] in TERMINAL_WORKFLOW_STATUSES:
-            raise conflict(
-                f"Workflow {workflow['workflowId']} has ended ({workflow['status']}), "
-                "its status cannot be changed"
-            )
-
-    def restart(self, workflow: JsonDict, latest_definition: JsonDict | None) -> None:
-        """Run a terminal workflow again from its first task, under the same id."""
-        if workflow["status"] not in TERMINAL_WORKFLOW_STATUSES:
-            raise conflict(
-                f"Workflow {workflow['workflowId']} is {workflow['status']}: only a workflow "
-                "in a terminal state can be restarted"
-            )
-        if not workflow["workflowDefinition"].get("restartable", True):
-            raise conflict(f"Workflow {workflow['workflowId']} is not restartable")
-        self.remove_tasks(workflow["workflowId"])
-        if latest_definition is not None:
-            workflow["workflowDefinition"] = self.with_task_definitions(
-                latest_definition, registered=True
-            )
-            workflow["workflowVersion"] = latest_definition.get("version", 1)
-        workflow.update(
-            status=RUNNING,
-            reasonForIncompletion=None,
-            output={},
-            endTime=0,
-            failedReferenceTaskNames=[],
-            failedTaskNames=[],
-            updateTime=now_ms(),
-        )
-        self._state.workflow_tasks[workflow["workflowId"]] = []
-        self.decide(workflow)
-
-    def retry(self, workflow: JsonDict) -> None:
-        """Retry the failed or canceled tasks of a FAILED/TIMED_OUT/TERMINATED workflow."""
-        if workflow["status"] not in (FAILED, TIMED_OUT, TERMINATED):
-            raise conflict(
-                f"Workflow {workflow['workflowId']} is {workflow['status']}: only FAILED, "
-                "TIMED_OUT or TERMINATED workflows can be retried"
-            )
-        by_ref = {
-            task["taskReferenceName"]: task for task in workflow["workflowDefinition"]["tasks"]
-        }
-        failed = [
-            task
-            for task in self._latest_attempts(workflow["workflowId"]).values()
-            if task["status"] in _WORKFLOW_STATUS_FOR_TASK and not task["retried"]
-        ]
-        if not failed:
-            raise conflict(f"There are no retryable tasks in workflow {workflow['workflowId']}")
-        workflow.update(status=RUNNING, reasonForIncompletion=None, endTime=0)
-        workflow["lastRetriedTime"] = workflow["updateTime"] = now_ms()
-        for task in failed:
-            task["retried"] = True
-            self._schedule(workflow, by_ref[task["referenceTaskName"]], previous=task, delay_s=0)
-        self.decide(workflow)
-
-    def skip(
-        self, workflow: JsonDict, ref: str, task_input: JsonDict, task_output: JsonDict
-    ) -> None:
-        """Record a SKIPPED task for a reference not scheduled yet, then decide.
-
-        The real server answers 500 (an IllegalStateException) to each refusal below.
-        """
-        workflow_id = workflow["workflowId"]
-        if workflow["status"] != RUNNING:
-            raise server_error(
-                f"The workflow {workflow_id} is not running so the task referenced by {ref} "
-                "cannot be skipped"
-            )
-        by_ref = {t["taskReferenceName"]: t for t in workflow["workflowDefinition"]["tasks"]}
-        if ref not in by_ref:
-            raise server_error(
-                f"The task referenced by {ref} does not exist in the WorkflowDefinition "
-                f"{workflow['workflowName']}"
-            )
-        if ref in self._latest_attempts(workflow_id):
-            raise server_error(
-                f"The task referenced {ref} has already been processed, cannot be skipped"
-            )
-        task_ids = self._state.workflow_tasks[workflow_id]
-        task = new_task(
-            workflow,
-            by_ref[ref],
-            seq=len(task_ids) + 1,
-            input_data=task_input,
-            domain=None,
-            delay_seconds=0,
-        )
-        task.update(status=SKIPPED, outputData=task_output, endTime=now_ms())
-        self._state.tasks[task["taskId"]] = task
-        task_ids.append(task["taskId"])
-        self.decide(workflow)
-
-    def rerun(
-        self,
-        workflow: JsonDict,
-        *,
-        task_id: str | None,
-        task_input: JsonDict | None,
-        workflow_input: JsonDict | None,
-        correlation_id: str | None,
-    ) -> None:
-        """Run a terminal workflow again from the start, or from one of its tasks (same id)."""
-        workflow_id = workflow["workflowId"]
-        if workflow["status"] not in TERMINAL_WORKFLOW_STATUSES:
-            raise conflict(f"Workflow: {workflow_id} is not in terminal state, unable to rerun.")
-        if task_id is None:
-            self.remove_tasks(workflow_id)
-            self._state.workflow_tasks[workflow_id] = []
-        else:
-            self._rerun_from(workflow_id, task_id, task_input)
-        workflow.update(
-            status=RUNNING,
-            reasonForIncompletion=None,
-            endTime=0,
-            failedReferenceTaskNames=[],
-            failedTaskNames=[],
-            updateTime=now_ms(),
-        )
-        if correlation_id is not None:
-            workflow["correlationId"] = correlation_id
-        if workflow_input is not None:
-            workflow["input"] = workflow_input
-        self.decide(workflow)
-
-    def _rerun_from(self, workflow_id: str, task_id: str, task_input: JsonDict | None) -> None:
-        """Forget the tasks after ``task_id`` and schedule that task again."""
-        state = self._state
-        records = state.workflow_task_records(workflow_id)
-        target = next((task for task in records if task["taskId"] == task_id), None)
-        if target is None:
-            raise bad_request(f"Task {task_id} not found")
-        for task in records:
-            if task["seq"] > target["seq"]:
-                state.tasks.pop(task["taskId"], None)
-                state.unqueue(task)
-                state.logs.pop(task["taskId"], None)
-        state.workflow_tasks[workflow_id] = [
-            task["taskId"] for task in records if task["seq"] <= target["seq"]
-        ]
-        target.update(
-            status=SCHEDULED,
-            scheduledTime=now_ms(),
-            startTime=0,
-            updateTime=0,
-            endTime=0,
-            outputData={},
-            retried=False,
-            executed=False,
-            callbackAfterSeconds=0,
-        )
-        if task_input is not None:
-            target["inputData"] = task_input
-        state.push(target)
+    # -- forgetting ------------------------------------------------------------------------------
 
     def remove_tasks(self, workflow_id: str) -> None:
         """Forget the workflow's tasks and their queue messages."""
-        state = self._state
+        state = self.state
         for task_id in state.workflow_tasks.get(workflow_id, ()):
             task = state.tasks.pop(task_id, None)
             if task is not None:
@@ -479,13 +311,13 @@ class Decider:
     def remove(self, workflow_id: str) -> None:
         """Forget the workflow entirely."""
         self.remove_tasks(workflow_id)
-        self._state.workflow_tasks.pop(workflow_id, None)
-        self._state.workflows.pop(workflow_id, None)
+        self.state.workflow_tasks.pop(workflow_id, None)
+        self.state.workflows.pop(workflow_id, None)
         self._direct.pop(workflow_id, None)
 
     def pending_tasks(self, workflow_id: str) -> Iterable[JsonDict]:
         """Non-terminal tasks of the workflow, in ``seq`` order."""
-        for task in self._state.workflow_task_records(workflow_id):
+        for task in self.state.workflow_task_records(workflow_id):
             if task["status"] not in TERMINAL_TASK_STATUSES:
                 yield task
 
