@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import threading
+from unittest import mock
 
 import pytest
 import requests
@@ -384,7 +385,7 @@ def _count_adapter_sends(client: ApiClient) -> list[int]:
 def test_plain_http_to_a_real_server_skips_the_adapter(conductor_server) -> None:
     task_id = conductor_server.enqueue_task("fast_path", {"n": 1})
     client = ApiClient(Configuration(server_api_url=conductor_server.url))
-    calls = _count_adapter_sends(client)
+    adapter = client.rest_client.connection.get_adapter("http://")
     api = TaskResourceApi(client)
 
     task = api.poll("fast_path", workerid="w1")
@@ -401,7 +402,34 @@ def test_plain_http_to_a_real_server_skips_the_adapter(conductor_server) -> None
     assert "GET" in str(caught.value)
     assert "/tasks/no-such-task" in str(caught.value)
     assert api.get_task(task_id).output_data == {"ok": True}
-    assert calls[0] == 0
+    assert len(adapter.poolmanager.pools) == 0  # the adapter's urllib3 pools were never used
+    client.close()
+
+
+def test_an_adapter_send_replaced_on_the_instance_is_honoured(conductor_server) -> None:
+    client = ApiClient(Configuration(server_api_url=conductor_server.url))
+    calls = _count_adapter_sends(client)
+
+    assert TaskResourceApi(client).batch_poll("nothing", count=1, timeout=1) == []
+    assert calls[0] == 1
+    client.close()
+
+
+def test_a_patched_session_request_is_honoured(conductor_server) -> None:
+    client = ApiClient(Configuration(server_api_url=conductor_server.url))
+    session = client.rest_client.connection
+    seen: list[str] = []
+    original = requests.Session.request
+
+    def recording(self, method, url, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(f"{method} {url}")
+        return original(self, method, url, *args, **kwargs)
+
+    with mock.patch.object(requests.Session, "request", recording):
+        assert TaskResourceApi(client).batch_poll("nothing", count=1, timeout=1) == []
+    assert session is client.rest_client.connection
+    assert len(seen) == 1
+    assert seen[0].startswith("GET " + conductor_server.url + "/tasks/poll/batch/nothing")
     client.close()
 
 

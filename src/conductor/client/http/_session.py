@@ -2,8 +2,8 @@
 
 The session is built from a :class:`Configuration` (TLS, client certificate, proxy, pool size
 and an urllib3 ``Retry``); :func:`send_direct` sends a request without the per-call overhead of
-``Session.request``: plain-HTTP requests without a proxy go straight to the adapter's urllib3
-pool, everything else through the mounted adapter.
+``Session.request``: plain-HTTP requests without a proxy go over the lean keep-alive transport
+of ``_wire`` (with the session's retries), everything else through the mounted adapter.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import os
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 import urllib3
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
     from conductor.client.configuration.configuration import Configuration
+    from conductor.client.http._wire import WirePools, WireResponse
     from conductor.client.http.rest import Timeout
 
 # RFC 9110 idempotent methods: the only ones retried after the request may have been sent.
@@ -106,44 +107,64 @@ def _proxy_setting(configuration: Configuration) -> dict[str, str]:
     return {scheme: url for scheme, url in proxies.items() if scheme != "no"}
 
 
-# requests' own HTTPAdapter.send, as imported; None when something had already replaced it.
+# requests' own HTTPAdapter.send and Session.request, as imported; None when something had
+# already replaced them (a mocking library, an instrumentation package).
 _STOCK_SEND: Callable[..., Any] | None = (
     HTTPAdapter.send if HTTPAdapter.send.__module__ == "requests.adapters" else None
+)
+_STOCK_REQUEST: Callable[..., Any] | None = (
+    requests.Session.request if requests.Session.request.__module__ == "requests.sessions" else None
 )
 
 
 def send_direct(
     session: requests.Session,
+    pools: WirePools,
     method: str,
     url: str,
     query_params: Sequence[tuple[str, Any]] | Mapping[str, Any] | None,
     headers: dict[str, str],
     data: bytes | None,
     timeout: Timeout,
-) -> requests.Response | urllib3.BaseHTTPResponse:
+) -> requests.Response | WireResponse:
     """Send a request of a session from :func:`build_session`, skipping ``Session.request``.
 
     ``Session.request`` merges session settings, cookies and hooks on every call, which
     costs more CPU than the rest of the call; a session from :func:`build_session` has none
     of them (cookies are not kept, redirects not followed). A plain-HTTP request without a
-    proxy, whose adapter is requests' own ``HTTPAdapter`` (not a subclass overriding
-    ``send``, not patched by a mocking library), is sent by the adapter's urllib3 pool with
-    the adapter's retries, exactly as the adapter would send it, and its urllib3 response
-    is returned. Everything else (HTTPS, proxies, other adapters) is prepared here and handed
-    to the mounted adapter, which applies the pool, retries, TLS and proxy settings.
+    proxy goes over ``pools`` (see ``_wire``) with the adapter's retries. HTTPS and proxied
+    requests are prepared here and handed to the mounted adapter, which applies the pool,
+    retries, TLS and proxy settings. When ``Session.request`` or the adapter's ``send`` was
+    replaced (a mocking library, instrumentation), the request goes through
+    ``Session.request``, so the replacement sees it as it would with plain requests.
     """
+    adapter = session.get_adapter(url)
+    if (
+        _STOCK_SEND is None
+        or _STOCK_REQUEST is None
+        or not isinstance(adapter, HTTPAdapter)
+        or type(adapter).send is not _STOCK_SEND
+        or type(session).request is not _STOCK_REQUEST
+        or "request" in vars(session)
+        or "send" in vars(adapter)
+    ):
+        return session.request(method, url, query_params, data, headers, timeout=timeout)
     if query_params:
         url += ("&" if "?" in url else "?") + urlencode(query_params)
     if data is not None:
         headers["Content-Length"] = str(len(data))
-    adapter = session.get_adapter(url)
-    if (
-        type(adapter).send is _STOCK_SEND
-        and _STOCK_SEND is not None
-        and url[:7].lower() == "http://"
-        and not session.proxies
-    ):
-        return _send_pooled(adapter, method, url, headers, data, timeout)  # type: ignore[arg-type]
+    split = _split_plain_http(url) if not session.proxies else None
+    if split is not None:
+        origin, target = split
+        try:
+            return pools.pool(origin).urlopen(
+                method, url, target, headers, data, _pair(timeout), adapter.max_retries
+            )
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            error = _as_requests_error(exc)
+            if error is exc:
+                raise
+            raise error from exc
     prepared = requests.PreparedRequest()
     prepared.method = method
     prepared.url = url
@@ -161,47 +182,36 @@ def send_direct(
     return response
 
 
-def _send_pooled(
-    adapter: HTTPAdapter,
-    method: str,
-    url: str,
-    headers: dict[str, str],
-    data: bytes | None,
-    timeout: Timeout,
-) -> urllib3.BaseHTTPResponse:
-    """Send a plain-HTTP request through ``adapter``'s urllib3 pool, as ``adapter.send`` would.
+def _pair(timeout: Timeout) -> tuple[float, float]:
+    return timeout if isinstance(timeout, tuple) else (timeout, timeout)
 
-    The pool is the one the adapter itself picks for the URL (TLS settings do not apply to
-    plain HTTP), the request target is the path and query, and retries, redirects (none) and
-    timeouts are the adapter's. The body is read before returning, decoded.
-    """
-    pool: urllib3.HTTPConnectionPool = adapter.poolmanager.connection_from_url(url)
+
+@functools.lru_cache(maxsize=256)
+def _origin_of(prefix: str) -> str | None:
+    """``http://host[:port]`` of a URL prefix up to its path, or None (credentials, bad port)."""
+    if "@" in prefix:
+        return None  # credentials in the URL: requests turns them into a header
     try:
-        return pool.urlopen(
-            method,
-            _request_target(url),
-            body=data,
-            headers=headers,
-            retries=adapter.max_retries,
-            redirect=False,
-            assert_same_host=False,
-            timeout=_urllib3_timeout(timeout),
-            preload_content=True,
-            decode_content=True,
-            chunked=False,
-        )
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
-        error = _as_requests_error(exc)
-        if error is exc:
-            raise
-        raise error from exc
+        port = urlsplit(prefix).port
+    except ValueError:
+        return None
+    return prefix if port is None or 0 < port < 65536 else None
 
 
-@functools.lru_cache(maxsize=64)
-def _urllib3_timeout(timeout: Timeout) -> urllib3.Timeout:
-    """The urllib3 form of a requests-style timeout (shared: urllib3 copies it before use)."""
-    connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
-    return urllib3.Timeout(connect=connect, read=read)
+def _split_plain_http(url: str) -> tuple[str, str] | None:
+    """``(origin, path-and-query)`` of an ``http://`` URL, or None for anything else."""
+    if url[:7].lower() != "http://":
+        return None
+    end = len(url)
+    for mark in "/?#":
+        found = url.find(mark, 7)
+        if 0 <= found < end:
+            end = found
+    origin = _origin_of(url[:end])
+    if origin is None:
+        return None
+    target = url[end:].split("#", 1)[0]
+    return origin, target if target.startswith("/") else "/" + target
 
 
 def _as_requests_error(exc: BaseException) -> BaseException:
@@ -231,17 +241,3 @@ def _as_requests_error(exc: BaseException) -> BaseException:
     if isinstance(exc, (errors.ProtocolError, errors.ClosedPoolError, OSError)):
         return requests.exceptions.ConnectionError(exc)
     return exc
-
-
-def _request_target(url: str) -> str:
-    """Return the path and query of an ``http://`` URL, as requests sends them."""
-    end = len(url)
-    for mark in "/?#":
-        found = url.find(mark, 7)
-        if 0 <= found < end:
-            end = found
-    target = url[end:]
-    fragment = target.find("#")
-    if fragment >= 0:
-        target = target[:fragment]
-    return target if target.startswith("/") else "/" + target

@@ -28,6 +28,7 @@ from conductor.client.http._session import (
     send_direct,
 )
 from conductor.client.http._transport_errors import describe_transport_failure
+from conductor.client.http._wire import WirePools, WireResponse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -60,14 +61,14 @@ class RESTResponse:
     """A received HTTP response: ``status``, ``reason``, ``headers`` and the raw ``data``.
 
     Args:
-        resp: The ``requests.Response`` or the (preloaded) urllib3 response; kept as ``resp``.
+        resp: The ``requests.Response``, or a complete urllib3-style response; kept as ``resp``.
         method: The request's method, when ``resp`` does not tell.
         url: The request's URL, when ``resp`` does not tell.
     """
 
     def __init__(
         self,
-        resp: requests.Response | urllib3.BaseHTTPResponse,
+        resp: requests.Response | urllib3.BaseHTTPResponse | WireResponse,
         *,
         method: str | None = None,
         url: str | None = None,
@@ -254,6 +255,7 @@ class RESTClientObject:
         self.configuration = configuration
         self._given = connection
         self._session = connection
+        self._pools: WirePools | None = None
         self._lock = threading.Lock()
 
     @property
@@ -263,7 +265,9 @@ class RESTClientObject:
         if session is None:
             with self._lock:
                 if self._session is None:
-                    self._session = build_session(self._settings())
+                    settings = self._settings()
+                    self._pools = WirePools(settings.pool_maxsize)
+                    self._session = build_session(settings)
                     reset_after_fork(self)
                 session = self._session
         return session
@@ -279,12 +283,16 @@ class RESTClientObject:
         """Close the pooled connections of a session this object built."""
         with self._lock:
             session, self._session = self._session, self._given
+            pools, self._pools = self._pools, None
+        if pools is not None:
+            pools.close()
         if session is not None and session is not self._given:
             session.close()
 
     def _after_fork(self) -> None:
         # The parent's sockets are not closed here: that would also shut them for the parent.
         self._session = self._given
+        self._pools = None
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -293,6 +301,7 @@ class RESTClientObject:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.configuration = state["configuration"]
         self._given = self._session = None
+        self._pools = None
         self._lock = threading.Lock()
 
     def request(
@@ -351,7 +360,7 @@ class RESTClientObject:
         body: Any,
         post_params: Any,
         timeout: Timeout,
-    ) -> requests.Response | urllib3.BaseHTTPResponse:
+    ) -> requests.Response | WireResponse:
         send_headers = dict(headers) if headers else {}
         session = self.connection
         if body is None and post_params:
@@ -361,8 +370,11 @@ class RESTClientObject:
                 method, url, query_params, headers=send_headers, timeout=timeout, **form
             )
         data = _encode_body(body, send_headers)
-        if self._given is None:
-            return send_direct(session, method, url, query_params, send_headers, data, timeout)
+        pools = self._pools
+        if self._given is None and pools is not None:
+            return send_direct(
+                session, pools, method, url, query_params, send_headers, data, timeout
+            )
         # A caller's session may carry cookies, hooks or auth: let requests apply them.
         return session.request(method, url, query_params, data, send_headers, timeout=timeout)
 
