@@ -1,8 +1,10 @@
 """Running an ``async def`` worker's tasks as coroutines on one event loop thread.
 
 Each busy slot is one asyncio task running a chain (execute, post, next task from update-v2...).
-Results are posted from a small thread pool, since the HTTP client blocks; retry pauses are
-``asyncio.sleep`` so they hold no thread. An execution time limit cancels the coroutine.
+Results are posted with update-v2 on the loop itself, waiting for the server without a thread;
+what needs blocking I/O (a token fetch, HTTPS, a proxy) runs on a small thread pool. Retry
+pauses are ``asyncio.sleep`` so they hold no thread. An execution time limit cancels the
+coroutine.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import concurrent.futures
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from conductor.client.automator._runner_update import Delivery
 from conductor.client.worker._execution import Execution, run_task_async
@@ -24,9 +26,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 MAX_POST_THREADS = 4
-"""Threads posting results for one event loop: posts are short, so a few serve many slots
-(measured: 4 beat 8 and more for 50 concurrent coroutines; extra threads only add GIL churn)."""
+"""Threads posting the results that cannot be awaited on the loop (HTTPS, proxies): posts are
+short, so a few serve many slots (more threads only add GIL churn)."""
 
 _PAUSE_SLICE_S = 0.25  # retry pauses re-check the drain deadline this often
 _SHUTDOWN_GRACE_S = 1.0  # how long leftover coroutines get to react to cancellation
@@ -127,21 +131,24 @@ class AsyncExecutor:
         return Execution(self._core.time_limit_result(task))
 
     async def _post(self, result: TaskResult, task: Task) -> Task | None:
-        loop = asyncio.get_running_loop()
         sender = self._core.sender
         task_type = self._core.task_type(task)
         try:
-            return await loop.run_in_executor(self._posters, sender.post, result, task_type)
+            return await sender.post_async(result, task_type, self._run_blocking)
         except Exception as exc:
             delivery = Delivery(result, task_type, sender.deadline_s)
             delay = sender.retry_delay(delivery, exc)
         while delay is not None:
             await self._pause(delay)
             try:
-                return await loop.run_in_executor(self._posters, sender.post, result, task_type)
+                return await sender.post_async(result, task_type, self._run_blocking)
             except Exception as exc:
                 delay = sender.retry_delay(delivery, exc)
         return None
+
+    def _run_blocking(self, function: Callable[[], T]) -> asyncio.Future[T]:
+        """Run ``function`` on a posting thread (token fetches, HTTPS, proxies)."""
+        return asyncio.get_running_loop().run_in_executor(self._posters, function)
 
     async def _pause(self, delay_s: float) -> None:
         end = time.monotonic() + delay_s

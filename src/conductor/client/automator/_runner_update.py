@@ -11,14 +11,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from conductor.client.automator._backoff import Backoff
+from conductor.client.http.api._operation import invoke_async
+from conductor.client.http.api.task_resource_api import UPDATE_TASK_V2, TaskResourceApi
 from conductor.client.http.rest import ApiException
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
     from conductor.client.automator._runner_state import StopState
-    from conductor.client.http.api.task_resource_api import TaskResourceApi
     from conductor.client.http.models.task import Task
     from conductor.client.http.models.task_result import TaskResult
     from conductor.client.telemetry.metrics_collector import MetricsCollector
@@ -85,19 +88,62 @@ class UpdateSender:
         Raises:
             ApiException: The attempt failed (anything else means a bug, and propagates too).
         """
-        metrics = self._metrics
-        started = time.perf_counter() if metrics is not None else 0.0
+        started = time.perf_counter()
         try:
             task = self._post(result)
         except Exception as exc:
-            if metrics is not None:
-                metrics.increment_task_update_error(task_type, exc)
+            self._failed(task_type, exc)
             raise
-        if metrics is not None:
-            metrics.record_task_update_time(task_type, time.perf_counter() - started)
+        self._delivered(task_type, started)
+        return task
+
+    async def post_async(
+        self,
+        result: TaskResult,
+        task_type: str,
+        run_blocking: Callable[[Callable[[], Any]], Awaitable[Any]],
+    ) -> Task | None:
+        """:meth:`post` from an event loop: update-v2 is awaited there, without a thread.
+
+        ``run_blocking`` runs a callable in a thread; the plain :meth:`post` goes through it
+        when update-v2 is not in use or ``update_task_v2`` was replaced (a test double).
+        """
+        client = self._client
+        if (
+            not self.use_v2
+            or self._stop.requested
+            or "update_task_v2" in vars(client)
+            or type(client).update_task_v2 is not TaskResourceApi.update_task_v2
+        ):
+            task: Task | None = await run_blocking(lambda: self.post(result, task_type))
+            return task
+        started = time.perf_counter()
+        try:
+            try:
+                task = await invoke_async(
+                    client.api_client, UPDATE_TASK_V2, (result,), {}, run_blocking
+                )
+            except ApiException as exc:
+                if exc.status not in _V2_MISSING_STATUSES:
+                    raise
+                missing = exc  # the name of an except clause ends with the clause
+                await run_blocking(lambda: self._v1_instead(result, missing))
+                task = None
+        except Exception as exc:
+            self._failed(task_type, exc)
+            raise
+        self._delivered(task_type, started)
+        return task if task is not None and task.task_id else None
+
+    def _failed(self, task_type: str, exc: Exception) -> None:
+        if self._metrics is not None:
+            self._metrics.increment_task_update_error(task_type, exc)
+
+    def _delivered(self, task_type: str, started: float) -> None:
+        if self._metrics is not None:
+            self._metrics.record_task_update_time(task_type, time.perf_counter() - started)
         if self._failed_attempts:
             self._streak_ended()
-        return task
 
     def _post(self, result: TaskResult) -> Task | None:
         client = self._client
@@ -107,13 +153,16 @@ class UpdateSender:
             except ApiException as exc:
                 if exc.status not in _V2_MISSING_STATUSES:
                     raise
-                # Either the server has no update-v2, or the task is unknown: v1 tells which.
-                client.update_task(body=result)
-                self._switch_to_v1(exc)
+                self._v1_instead(result, exc)
                 return None
             return task if task is not None and task.task_id else None
         client.update_task(body=result)
         return None
+
+    def _v1_instead(self, result: TaskResult, exc: ApiException) -> None:
+        """update-v2 answered 404/405: either the server lacks it or the task is unknown."""
+        self._client.update_task(body=result)  # tells which: raises if the task is unknown
+        self._switch_to_v1(exc)
 
     def _switch_to_v1(self, exc: ApiException) -> None:
         with self._lock:

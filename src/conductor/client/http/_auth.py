@@ -11,7 +11,7 @@ import json
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Literal
 
 from conductor.client.http._fork import reset_after_fork
 from conductor.client.http._serialization import unreadable
@@ -94,7 +94,13 @@ class TokenAuth:
         # Retried once; a second refusal propagates.
         return send()
 
-    def _current(self) -> str | None:
+    def ready_token(self) -> str | Literal[False] | None:
+        """The token to send, if known without a request.
+
+        Returns:
+            The token; None when requests carry no token; False when one must be fetched
+            (or refreshed) first.
+        """
         if self._configuration.authentication_settings is None:
             return self._configuration.AUTH_TOKEN  # a token the user set directly
         if self._disabled:
@@ -103,7 +109,13 @@ class TokenAuth:
         ttl_s = self._configuration.auth_token_ttl_min * 60
         if token is not None and time.monotonic() - self._fetched_at < ttl_s:
             return token
-        return self._refresh(stale=token)
+        return False
+
+    def _current(self) -> str | None:
+        token = self.ready_token()
+        if token is False:
+            return self._refresh(stale=self._token)
+        return token
 
     def _refresh(self, stale: str | None) -> str | None:
         with self._lock:

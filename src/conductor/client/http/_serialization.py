@@ -14,12 +14,13 @@ import decimal
 import enum
 import json
 import logging
+import re
 import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable
 
 from conductor.client.http import models
-from conductor.client.http.models._base import Model, is_generated_field
+from conductor.client.http.models._base import Deferred, Model, is_generated_field
 from conductor.client.http.rest import ApiException
 
 if TYPE_CHECKING:
@@ -349,7 +350,11 @@ class _ModelCodec:
 
     __slots__ = ("_build", "_fields", "_out", "klass")
 
-    _fields: dict[str, tuple[str, str | None, Decoder | None, type | None]]
+    # JSON key -> (attribute, private name or None, decoder, type the decoder leaves as is,
+    # type string when decoding waits for the first read, JSON type it must then arrive as).
+    # JSON key -> (attribute, private name or None, decoder, type the decoder leaves as is,
+    # and, when decoding waits for the first read, (type string, JSON type it arrives as)).
+    _fields: dict[str, tuple[str, str | None, Decoder | None, type | None, tuple[str, type] | None]]
 
     def __init__(self, klass: type) -> None:
         self.klass = klass
@@ -363,7 +368,12 @@ class _ModelCodec:
         self._fields = {}
         for key, (name, private, type_string) in fields.items():
             decoder = decoder_for(type_string)
-            self._fields[key] = (name, private, decoder, _DECODED_TYPES.get(decoder))
+            deferred = (
+                (type_string, _json_container(type_string))
+                if private is not None and _names_model(type_string)
+                else None
+            )
+            self._fields[key] = (name, private, decoder, _DECODED_TYPES.get(decoder), deferred)
         self._out = tuple(out)
         self._build = _constructor(klass)
 
@@ -373,6 +383,9 @@ class _ModelCodec:
         for key, private, name in self._out:
             value = state.get(private) if private is not None else getattr(obj, name)
             if value is None:
+                continue
+            if type(value) is Deferred:  # never read: its JSON is still what it was
+                result[key] = value.data
                 continue
             result[key] = value if type(value) in _PASS_THROUGH else sanitize(value)
         return result
@@ -386,9 +399,13 @@ class _ModelCodec:
             field = fields.get(key)
             if field is None:
                 continue  # a field this SDK does not model
-            name, private, decoder, decoded_type = field
+            name, private, decoder, decoded_type, deferred = field
             if value is not None and decoder is not None and type(value) is not decoded_type:
-                value = decoder(value)
+                value = (
+                    Deferred(value, deferred[0])  # decoded when first read
+                    if deferred is not None and type(value) is deferred[1]
+                    else decoder(value)
+                )
             if private is not None:
                 state[private] = value  # a field made by the models' base
             else:
@@ -397,6 +414,17 @@ class _ModelCodec:
 
 
 _codecs: dict[type, _ModelCodec] = {}
+
+
+def _names_model(type_string: str) -> bool:
+    """Whether a type string mentions a model (``"Task"``, ``"dict(str, list[TaskDef])"``)."""
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", type_string)
+    return any(word not in _NATIVE_DECODERS and word != "set" for word in words)
+
+
+def _json_container(type_string: str) -> type:
+    """The JSON type a value of ``type_string`` arrives as: an array or an object."""
+    return list if type_string.startswith(("list[", "set[")) else dict
 
 
 def _codec(klass: type) -> _ModelCodec:

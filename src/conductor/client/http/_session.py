@@ -20,7 +20,7 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.util.retry import Retry
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Awaitable, Callable, Mapping, Sequence
 
     from conductor.client.configuration.configuration import Configuration
     from conductor.client.http._wire import WirePools, WireResponse
@@ -139,23 +139,14 @@ def send_direct(
     ``Session.request``, so the replacement sees it as it would with plain requests.
     """
     adapter = session.get_adapter(url)
-    if (
-        _STOCK_SEND is None
-        or _STOCK_REQUEST is None
-        or not isinstance(adapter, HTTPAdapter)
-        or type(adapter).send is not _STOCK_SEND
-        or type(session).request is not _STOCK_REQUEST
-        or "request" in vars(session)
-        or "send" in vars(adapter)
-    ):
+    if not isinstance(adapter, HTTPAdapter) or _replaced(session, adapter):
         return session.request(method, url, query_params, data, headers, timeout=timeout)
-    if query_params:
-        url += ("&" if "?" in url else "?") + urlencode(query_params)
+    url = _with_query(url, query_params)
     if data is not None:
         headers["Content-Length"] = str(len(data))
-    split = _split_plain_http(url) if not session.proxies else None
-    if split is not None:
-        origin, target = split
+    route = _wire_route(session, url)
+    if route is not None:
+        origin, target = route
         try:
             return pools.pool(origin).urlopen(
                 method, url, target, headers, data, _pair(timeout), adapter.max_retries
@@ -180,6 +171,79 @@ def send_direct(
     )
     response.content  # noqa: B018 - read the body here, so a read failure is a transport error
     return response
+
+
+async def send_direct_async(
+    session: requests.Session,
+    pools: WirePools,
+    run_blocking: Callable[[Callable[[], Any]], Awaitable[Any]],
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    data: bytes | None,
+    timeout: Timeout,
+) -> WireResponse | None:
+    """:func:`send_direct` awaited on the running event loop, for what the lean transport carries.
+
+    ``run_blocking`` runs a callable in a thread (to open a connection). Returns None, having
+    sent nothing, when the request must go through requests (HTTPS, a proxy, a replaced
+    ``Session.request`` or adapter): the caller then sends it in a thread.
+    """
+    adapter = session.get_adapter(url)
+    if not isinstance(adapter, HTTPAdapter) or _replaced(session, adapter):
+        return None
+    route = _wire_route(session, url)
+    if route is None:
+        return None
+    if data is not None:
+        headers["Content-Length"] = str(len(data))
+    origin, target = route
+    # Imported here: only processes with async workers need the event-loop transport.
+    from conductor.client.http._wire_async import aurlopen
+
+    try:
+        return await aurlopen(
+            pools.pool(origin),
+            method,
+            url,
+            target,
+            headers,
+            data,
+            _pair(timeout),
+            adapter.max_retries,
+            run_blocking,
+        )
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        error = _as_requests_error(exc)
+        if error is exc:
+            raise
+        raise error from exc
+
+
+def _replaced(session: requests.Session, adapter: HTTPAdapter) -> bool:
+    """Whether ``Session.request`` or the adapter's ``send`` is not requests' own."""
+    return (
+        _STOCK_SEND is None
+        or _STOCK_REQUEST is None
+        or type(adapter).send is not _STOCK_SEND
+        or type(session).request is not _STOCK_REQUEST
+        or "request" in vars(session)
+        or "send" in vars(adapter)
+    )
+
+
+def _with_query(
+    url: str, query_params: Sequence[tuple[str, Any]] | Mapping[str, Any] | None
+) -> str:
+    if not query_params:
+        return url
+    url, hash_mark, fragment = url.partition("#")  # the query goes before a fragment
+    return url + ("&" if "?" in url else "?") + urlencode(query_params) + hash_mark + fragment
+
+
+def _wire_route(session: requests.Session, url: str) -> tuple[str, str] | None:
+    """``(origin, target)`` when ``url`` goes over the lean transport (plain HTTP, no proxy)."""
+    return None if session.proxies else _split_plain_http(url)
 
 
 def _pair(timeout: Timeout) -> tuple[float, float]:

@@ -53,6 +53,11 @@ _FAILURES: tuple[tuple[tuple[type[BaseException], ...], str, str], ...] = (
         "TLS handshake with {origin} failed",
     ),
     (
+        (requests.exceptions.ContentDecodingError, urllib3.exceptions.DecodeError),
+        "ContentDecodingError",
+        "the response from {origin} could not be decoded (its Content-Encoding is corrupt)",
+    ),
+    (
         (urllib3.exceptions.ProtocolError, ConnectionError),
         "ConnectionError",
         "the connection to {origin} broke before a complete response",
@@ -94,7 +99,8 @@ def _causes(exc: BaseException) -> list[BaseException]:
         elif isinstance(first_arg, BaseException):
             nxt = first_arg
         else:
-            nxt = current.__cause__ or current.__context__
+            context = None if current.__suppress_context__ else current.__context__
+            nxt = current.__cause__ or context
         if nxt is None or any(nxt is seen for seen in chain):
             break
         chain.append(nxt)

@@ -47,7 +47,7 @@ MAX_HEAD_BYTES = 65536
 """Largest response head (status line and headers) accepted, as ``http.client`` allows."""
 
 MAX_HEADERS = 100
-_RECV_BYTES = 65536
+RECV_BYTES = 65536  # bytes asked of one recv()
 _NO_BODY_STATUSES = frozenset({204, 304})
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _FORBIDDEN_IN_TARGET = frozenset(chr(code) for code in [*range(0x21), 0x7F])
@@ -161,7 +161,7 @@ class OriginPool:
             MaxRetryError: Out of retries; ``reason`` is the last failure.
             urllib3.exceptions.HTTPError: A failure ``retries`` does not retry.
         """
-        request = self._encode(method, target, headers, body)
+        request = self.encode(method, target, headers, body)
         while True:
             try:
                 response = self._exchange(method, url, request, timeout)
@@ -180,9 +180,10 @@ class OriginPool:
                 return response
             retries.sleep(response)  # type: ignore[arg-type]
 
-    def _encode(
+    def encode(
         self, method: str, target: str, headers: dict[str, str], body: bytes | None
     ) -> bytes:
+        """The request's bytes: request line, ``Host``, headers and body."""
         if not target or not _FORBIDDEN_IN_TARGET.isdisjoint(target):
             raise ValueError(f"invalid request target {target!r} (control characters or spaces)")
         lines = [f"{method} {target} HTTP/1.1", f"Host: {self.host_header}"]
@@ -199,28 +200,31 @@ class OriginPool:
     def _exchange(
         self, method: str, url: str, request: bytes, timeout: tuple[float, float]
     ) -> WireResponse:
-        sock = self._take() or self._connect(timeout[0])
+        sock = self.take_idle() or self.connect(timeout[0])
         reusable = False
         try:
             sock.settimeout(timeout[1])
             try:
                 sock.sendall(request)
-                reader = _Reader(sock)
-                response = reader.response(method)
+                parser = Parser(method)
+                response = parser.parse()
+                while response is None:
+                    parser.feed(sock.recv(RECV_BYTES))
+                    response = parser.parse()
             except socket.timeout as exc:
                 message = f"Read timed out. (read timeout={timeout[1]})"
                 raise ReadTimeoutError(None, url, message) from exc  # type: ignore[arg-type]
             except OSError as exc:
                 raise ProtocolError("Connection aborted.", exc) from exc
-            reusable = reader.reusable
+            reusable = parser.reusable
             return response
         finally:
             if reusable:
-                self._give_back(sock)
+                self.give_back(sock)
             else:
                 sock.close()
 
-    def _take(self) -> socket.socket | None:
+    def take_idle(self) -> socket.socket | None:
         """An idle connection the server has not closed meanwhile, if any."""
         while True:
             try:
@@ -231,13 +235,13 @@ class OriginPool:
                 return sock
             sock.close()
 
-    def _give_back(self, sock: socket.socket) -> None:
+    def give_back(self, sock: socket.socket) -> None:
         if self._closed or len(self._idle) >= self._maxsize:
             sock.close()
         else:
             self._idle.append(sock)
 
-    def _connect(self, timeout_s: float) -> socket.socket:
+    def connect(self, timeout_s: float) -> socket.socket:
         where = f"{self.host}:{self.port}"
         try:
             sock = socket.create_connection((self.host, self.port), timeout=timeout_s)
@@ -258,51 +262,90 @@ class OriginPool:
         return sock
 
 
-class _Reader:
-    """Reads one response from a socket; ``reusable`` says whether the socket can serve more."""
+class _NeedMore(Exception):
+    """The bytes so far end inside the response."""
 
-    def __init__(self, sock: socket.socket) -> None:
-        self._sock = sock
-        self._buffer = b""
+
+class Parser:
+    """Parses one response from the bytes received so far (fed by a sync or an async reader).
+
+    :meth:`parse` starts from the first byte on every call: responses are small and usually
+    arrive in one read, so this costs less than keeping a state machine. A parse that ran out
+    of bytes notes how many it needed, so a large body is not parsed again for every read.
+    """
+
+    def __init__(self, method: str) -> None:
+        self._method = method
+        self._data = bytearray()
         self._eof = False
+        self._at = 0
+        self._wanted = 0  # bytes the last parse needed to get further
         self.reusable = False
 
-    def response(self, method: str) -> WireResponse:
+    def feed(self, chunk: bytes) -> None:
+        """Add received bytes; an empty chunk means the server closed the connection."""
+        if chunk:
+            self._data += chunk
+        else:
+            self._eof = True
+
+    def parse(self) -> WireResponse | None:
+        """The complete response, or None while more bytes are needed.
+
+        Raises:
+            ProtocolError: The response is malformed, or the connection ended inside it.
+        """
+        if len(self._data) < self._wanted and not self._eof:
+            return None
+        self._at = 0
+        try:
+            return self._response()
+        except _NeedMore:
+            if not self._eof:
+                return None
+            raise self._cut_short() from None
+
+    def _cut_short(self) -> ProtocolError:
+        if not self._data:
+            return ProtocolError(
+                "Connection aborted.",
+                ConnectionResetError("Remote end closed connection without response"),
+            )
+        if self._data.find(b"\r\n\r\n") < 0:
+            return ProtocolError("Connection broken: the response head was cut short")
+        return ProtocolError("Connection broken: the response body was cut short (IncompleteRead)")
+
+    def _response(self) -> WireResponse:
         while True:
             response, keep_alive = self._head()
             if not 100 <= response.status < 200:
                 break
             if response.status == 101:
                 raise ProtocolError(f"unexpected HTTP 101 {response.reason}: no upgrade was asked")
-        if method == "HEAD" or response.status in _NO_BODY_STATUSES:
+        if self._method == "HEAD" or response.status in _NO_BODY_STATUSES:
             data = b""
         else:
             data, keep_alive = self._body(response.headers, keep_alive)
         response.data = _decoded(data, response.headers.get("Content-Encoding"))
-        self.reusable = keep_alive and not self._buffer
+        self.reusable = keep_alive and self._at == len(self._data)
         return response
 
     def _head(self) -> tuple[WireResponse, bool]:
-        end = self._buffer.find(b"\r\n\r\n")
-        while end < 0:
-            if len(self._buffer) > MAX_HEAD_BYTES:
+        end = self._data.find(b"\r\n\r\n", self._at)
+        if end < 0:
+            if len(self._data) - self._at > MAX_HEAD_BYTES:
                 raise ProtocolError(f"response head longer than {MAX_HEAD_BYTES} bytes")
-            if not self._fill():
-                if self._buffer:
-                    raise ProtocolError("Connection broken: the response head was cut short")
-                raise ProtocolError(
-                    "Connection aborted.",
-                    ConnectionResetError("Remote end closed connection without response"),
-                )
-            end = self._buffer.find(b"\r\n\r\n")
-        head, self._buffer = self._buffer[:end], self._buffer[end + 4 :]
-        lines = head.decode(_TEXT).split("\r\n")
+            raise _NeedMore
+        if end - self._at > MAX_HEAD_BYTES:
+            raise ProtocolError(f"response head longer than {MAX_HEAD_BYTES} bytes")
+        lines = self._data[self._at : end].decode(_TEXT).split("\r\n")
+        self._at = end + 4
         status_line = lines[0].split(" ", 2)
         if (
             len(status_line) < 2
             or not status_line[0].startswith("HTTP/1.")
             or len(status_line[1]) != 3
-            or not status_line[1].isdigit()
+            or not (status_line[1].isascii() and status_line[1].isdigit())
         ):
             raise ProtocolError(f"malformed status line {lines[0][:100]!r}")
         if len(lines) > MAX_HEADERS + 1:
@@ -316,71 +359,57 @@ class _Reader:
         version = 11 if status_line[0] == "HTTP/1.1" else 10
         tokens = headers.get("Connection", "").lower()
         keep_alive = "keep-alive" in tokens if version == 10 else "close" not in tokens
-        response = WireResponse(
-            int(status_line[1]), status_line[2] if len(status_line) > 2 else "", headers, version
-        )
-        return response, keep_alive
+        reason = status_line[2] if len(status_line) > 2 else ""
+        return WireResponse(int(status_line[1]), reason, headers, version), keep_alive
 
     def _body(self, headers: HTTPHeaderDict, keep_alive: bool) -> tuple[bytes, bool]:
         if "chunked" in headers.get("Transfer-Encoding", "").lower():
             return self._chunked(), keep_alive
         length = headers.get("Content-Length")
         if length is None:
-            while self._fill():  # the body ends where the connection does
-                pass
-            data, self._buffer = self._buffer, b""
-            return data, False
+            if not self._eof:  # the body ends where the connection does
+                raise _NeedMore
+            return self._take(len(self._data) - self._at), False
         sizes = {part.strip() for part in length.split(",")}
-        if len(sizes) != 1 or not next(iter(sizes)).isdigit():
+        size = next(iter(sizes))
+        if len(sizes) != 1 or not (size.isascii() and size.isdigit()):
             raise ProtocolError(f"invalid Content-Length {length!r}")
-        return self._exactly(int(next(iter(sizes)))), keep_alive
+        return self._take(int(size)), keep_alive
 
     def _chunked(self) -> bytes:
         parts: list[bytes] = []
         while True:
             line = self._line()
-            size_text = line.split(b";", 1)[0].strip()
             try:
-                size = int(size_text, 16)
+                size = int(line.split(b";", 1)[0].strip(), 16)
             except ValueError:
                 raise ProtocolError(f"invalid chunk size {line[:40]!r}") from None
             if size == 0:
                 while self._line():  # trailers, up to the blank line
                     pass
                 return b"".join(parts)
-            parts.append(self._exactly(size))
-            if self._exactly(2) != b"\r\n":
+            parts.append(self._take(size))
+            if self._take(2) != b"\r\n":
                 raise ProtocolError("chunk not followed by CRLF")
 
     def _line(self) -> bytes:
-        end = self._buffer.find(b"\r\n")
-        while end < 0:
-            if len(self._buffer) > MAX_HEAD_BYTES or not self._fill():
-                raise ProtocolError("Connection broken: a chunked body was cut short")
-            end = self._buffer.find(b"\r\n")
-        line, self._buffer = self._buffer[:end], self._buffer[end + 2 :]
+        end = self._data.find(b"\r\n", self._at)
+        if end < 0:
+            if len(self._data) - self._at > MAX_HEAD_BYTES:
+                raise ProtocolError(f"chunk line longer than {MAX_HEAD_BYTES} bytes")
+            raise _NeedMore
+        line = bytes(self._data[self._at : end])
+        self._at = end + 2
         return line
 
-    def _exactly(self, size: int) -> bytes:
-        while len(self._buffer) < size:
-            if not self._fill():
-                raise ProtocolError(
-                    f"Connection broken: IncompleteRead({len(self._buffer)} bytes read, "
-                    f"{size - len(self._buffer)} more expected)"
-                )
-        data, self._buffer = self._buffer[:size], self._buffer[size:]
+    def _take(self, size: int) -> bytes:
+        end = self._at + size
+        if end > len(self._data):
+            self._wanted = end
+            raise _NeedMore
+        data = bytes(self._data[self._at : end])
+        self._at = end
         return data
-
-    def _fill(self) -> bool:
-        """Read more from the socket; False at end of stream."""
-        if self._eof:
-            return False
-        chunk = self._sock.recv(_RECV_BYTES)
-        if not chunk:
-            self._eof = True
-            return False
-        self._buffer += chunk
-        return True
 
 
 def _decoded(data: bytes, encoding: str | None) -> bytes:
@@ -390,7 +419,7 @@ def _decoded(data: bytes, encoding: str | None) -> bytes:
     for coding in reversed([part.strip().lower() for part in encoding.split(",")]):
         try:
             if coding in ("gzip", "x-gzip"):
-                data = zlib.decompress(data, 16 + zlib.MAX_WBITS)
+                data = _gunzip(data)
             elif coding == "deflate":
                 try:
                     data = zlib.decompress(data)
@@ -408,6 +437,18 @@ def _decoded(data: bytes, encoding: str | None) -> bytes:
 def _close_all(idle: collections.deque[socket.socket]) -> None:
     while idle:
         idle.pop().close()
+
+
+def _gunzip(data: bytes) -> bytes:
+    """Decompress gzip data, every member of it (a body may be several gzip streams)."""
+    parts: list[bytes] = []
+    while data:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        parts.append(inflater.decompress(data))
+        if not inflater.eof:
+            raise zlib.error("incomplete gzip stream")
+        data = inflater.unused_data
+    return b"".join(parts)
 
 
 def _dropped(sock: socket.socket) -> bool:

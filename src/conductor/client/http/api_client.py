@@ -13,16 +13,16 @@ import enum
 import mimetypes
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import TYPE_CHECKING, Any, Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from conductor.client import __version__
 from conductor.client.configuration.configuration import Configuration
 from conductor.client.http import _serialization
-from conductor.client.http._auth import TOKEN_PATH, TokenAuth
+from conductor.client.http._auth import AUTH_HEADER, TOKEN_PATH, TokenAuth
 from conductor.client.http._serialization import sanitize
-from conductor.client.http.rest import RESTClientObject, RESTResponse
+from conductor.client.http.rest import AuthorizationException, RESTClientObject, RESTResponse
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -190,6 +190,98 @@ class ApiClient:
         _preload_content: bool,
         _request_timeout: Timeout | None,
     ) -> Any:
+        request = self._build(
+            resource_path,
+            method,
+            path_params,
+            query_params,
+            header_params,
+            body,
+            post_params,
+            files,
+            collection_formats,
+        )
+        response = self._send(request, _request_timeout)
+        return self._result(response, response_type, _preload_content, _return_http_data_only)
+
+    async def _call_api_async(
+        self,
+        run_blocking: Callable[[Callable[[], Any]], Awaitable[Any]],
+        resource_path: str,
+        method: str,
+        path_params: Mapping[str, Any] | None,
+        query_params: Sequence[tuple[str, Any]] | Mapping[str, Any] | None,
+        header_params: Mapping[str, str] | None,
+        body: Any,
+        response_type: str | None,
+        _return_http_data_only: bool | None,
+        collection_formats: Mapping[str, str] | None,
+        _request_timeout: Timeout | None,
+    ) -> Any:
+        """:meth:`call_api` on the running event loop, waiting for the server without a thread.
+
+        Whatever needs blocking I/O goes through ``run_blocking`` (which runs a callable in a
+        thread): opening a connection, fetching or refreshing the token, and, as the plain
+        call, HTTPS, proxies and a ``call_api`` replaced by a test double.
+        """
+        if "call_api" in vars(self) or type(self).call_api is not ApiClient.call_api:
+            return await run_blocking(
+                lambda: self.call_api(
+                    resource_path,
+                    method,
+                    path_params,
+                    query_params,
+                    header_params,
+                    body=body,
+                    response_type=response_type,
+                    _return_http_data_only=_return_http_data_only,
+                    collection_formats=collection_formats,
+                    _request_timeout=_request_timeout,
+                )
+            )
+        request = self._build(
+            resource_path,
+            method,
+            path_params,
+            query_params,
+            header_params,
+            body,
+            None,
+            None,
+            collection_formats,
+        )
+        token = self._auth.ready_token() if request.path != TOKEN_PATH else None
+        if token is not False:
+            if token:
+                request.headers[AUTH_HEADER] = token
+            try:
+                response = await self.rest_client._request_async(
+                    run_blocking,
+                    method,
+                    self._url(request),
+                    request.headers,
+                    request.payload,
+                    _request_timeout,
+                )
+            except AuthorizationException:
+                response = None  # the plain call refreshes the token and tries again
+            if response is not None:
+                return self._result(response, response_type, True, _return_http_data_only)
+        response = await run_blocking(lambda: self._send(request, _request_timeout))
+        return self._result(response, response_type, True, _return_http_data_only)
+
+    def _build(
+        self,
+        resource_path: str,
+        method: str,
+        path_params: Mapping[str, Any] | None,
+        query_params: Sequence[tuple[str, Any]] | Mapping[str, Any] | None,
+        header_params: Mapping[str, str] | None,
+        body: Any,
+        post_params: Any,
+        files: Mapping[str, Any] | None,
+        collection_formats: Mapping[str, str] | None,
+    ) -> _Request:
         path = resource_path
         if path_params:
             safe = self.configuration.safe_chars_for_path_param
@@ -206,35 +298,45 @@ class ApiClient:
         if files:
             post_params = self.prepare_post_parameters(post_params, files)
         payload = self.sanitize_for_serialization(body) if body is not None else None
+        return _Request(method, path, query, headers, payload, post_params)
 
-        response = self._send(method, path, query, headers, payload, post_params, _request_timeout)
+    def _url(self, request: _Request) -> str:
+        url = self.configuration.host + request.path
+        if request.query:
+            url += "?" + urlencode(request.query)
+        return url
+
+    def _result(
+        self,
+        response: RESTResponse,
+        response_type: str | None,
+        preload: bool,
+        data_only: bool | None,
+    ) -> Any:
         data: Any = response
-        if _preload_content:
+        if preload:
             data = self.deserialize(response, response_type) if response_type else None
-        if _return_http_data_only:
+        if data_only:
             return data
         return data, response.status, response.getheaders()
 
-    def _send(
-        self,
-        method: str,
-        path: str,
-        query: list[tuple[str, Any]] | None,
-        headers: dict[str, str],
-        payload: Any,
-        post_params: Any,
-        timeout: Timeout | None,
-    ) -> RESTResponse:
-        url = self.configuration.host + path
+    def _send(self, request: _Request, timeout: Timeout | None) -> RESTResponse:
+        url = self.configuration.host + request.path
 
         def send() -> RESTResponse:
             return self.rest_client.request(
-                method, url, query, headers, payload, post_params, _request_timeout=timeout
+                request.method,
+                url,
+                request.query,
+                request.headers,
+                request.payload,
+                request.post_params,
+                _request_timeout=timeout,
             )
 
-        if path == TOKEN_PATH:
+        if request.path == TOKEN_PATH:
             return send()  # the token request itself carries no token
-        return self._auth.send(headers, send)
+        return self._auth.send(request.headers, send)
 
     # -- serialisation ------------------------------------------------------------------
 
@@ -409,6 +511,28 @@ class AsyncResult:
 
 
 # -- helpers for call_api -------------------------------------------------------------------
+
+
+class _Request:
+    """A built API call, ready to send."""
+
+    __slots__ = ("headers", "method", "path", "payload", "post_params", "query")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        query: list[tuple[str, Any]] | None,
+        headers: dict[str, str],
+        payload: Any,
+        post_params: Any,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.payload = payload
+        self.post_params = post_params
 
 
 def _path_value(value: Any) -> str:

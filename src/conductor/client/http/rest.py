@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Callable, Union
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -26,12 +26,13 @@ from conductor.client.http._session import (
     build_retry,
     build_session,
     send_direct,
+    send_direct_async,
 )
 from conductor.client.http._transport_errors import describe_transport_failure
 from conductor.client.http._wire import WirePools, WireResponse
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Awaitable, Mapping, Sequence
 
     from conductor.client.configuration.configuration import Configuration
 
@@ -339,17 +340,38 @@ class RESTClientObject:
         try:
             resp = self._send(method, url, query_params, headers, body, post_params, timeout)
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
-            # The one place a transport failure becomes ours.
-            reason = describe_transport_failure(method, redact_url(url), exc, timeout)
-            raise ApiException(status=0, reason=reason, method=method, url=url) from exc
-        response = RESTResponse(resp, method=method, url=url)
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug("%s %s -> %s", method, redact_url(url), response.status)
-        if 200 <= response.status < 300:
-            return response
-        if response.status in (401, 403):
-            raise AuthorizationException(http_resp=response, method=method, url=url)
-        raise ApiException(http_resp=response, method=method, url=url)
+            raise _transport_failure(method, url, exc, timeout) from exc
+        return _checked(RESTResponse(resp, method=method, url=url))
+
+    async def _request_async(
+        self,
+        run_blocking: Callable[[Callable[[], Any]], Awaitable[Any]],
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: Any,
+        _request_timeout: Timeout | None = None,
+    ) -> RESTResponse | None:
+        """:meth:`request` awaited on the running event loop, without a thread.
+
+        ``run_blocking`` runs a callable in a thread (to open a connection). Returns None,
+        having sent nothing, when the request needs a thread (HTTPS, a proxy, a session given
+        by the caller, or a replaced ``request``).
+        """
+        pools = self._pools
+        if self._given is not None or pools is None or _replaced(self, "request"):
+            return None
+        method = method.upper()
+        timeout = self._timeout(_request_timeout)
+        send_headers = dict(headers)
+        data = _encode_body(body, send_headers)
+        try:
+            resp = await send_direct_async(
+                self.connection, pools, run_blocking, method, url, send_headers, data, timeout
+            )
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+            raise _transport_failure(method, url, exc, timeout) from exc
+        return None if resp is None else _checked(RESTResponse(resp, method=method, url=url))
 
     def _send(
         self,
@@ -416,6 +438,30 @@ class RESTClientObject:
 
 
 # -- bodies and errors --------------------------------------------------------------------
+
+
+def _replaced(obj: object, name: str) -> bool:
+    """Whether method ``name`` of ``obj`` is not the one its class defines (a test double)."""
+    return name in vars(obj) or getattr(type(obj), name) is not getattr(RESTClientObject, name)
+
+
+def _transport_failure(method: str, url: str, exc: BaseException, timeout: Timeout) -> ApiException:
+    """The one place a transport failure becomes ours (``status=0``)."""
+    reason = describe_transport_failure(method, redact_url(url), exc, timeout)
+    return ApiException(status=0, reason=reason, method=method, url=url)
+
+
+def _checked(response: RESTResponse) -> RESTResponse:
+    """``response`` if its status is 2xx; else the exception for its status."""
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "%s %s -> %s", response.method, redact_url(response.url or ""), response.status
+        )
+    if 200 <= response.status < 300:
+        return response
+    if response.status in (401, 403):
+        raise AuthorizationException(http_resp=response)
+    raise ApiException(http_resp=response)
 
 
 def _form_arguments(post_params: Any, headers: dict[str, str]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 from conductor.client.http.api_client import ApiClient
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Awaitable, Iterable, Mapping
 
 T = TypeVar("T")
 
@@ -152,15 +152,13 @@ def invoke(
         ``_return_http_data_only``); with ``async_req=True``, an ``AsyncResult``.
     """
     params = op.bind(args, kwargs)
-    path_params = {name: params[name] for name in op._path_names}
-    query = [(wire, params[name]) for name, wire in op._query if params.get(name) is not None]
     data_only = params.get("_return_http_data_only") if http_info else True
     body = params.get(op.body) if op.body is not None else None
     result = api_client.call_api(
         op.path,
         op.method,
-        path_params,
-        query,
+        {name: params[name] for name in op._path_names},
+        _query(op, params),
         op._headers if body is None else op._body_headers,
         body=body,
         response_type=op.returns,
@@ -170,7 +168,49 @@ def invoke(
         _preload_content=params.get("_preload_content", True),
         _request_timeout=params.get("_request_timeout"),
     )
-    if op.empty is None or params.get("async_req"):
+    if params.get("async_req"):
+        return result
+    return _with_empty(op, result, data_only)
+
+
+async def invoke_async(
+    api_client: ApiClient,
+    op: Operation[T],
+    args: tuple[Any, ...],
+    kwargs: Mapping[str, Any],
+    run_blocking: Callable[[Callable[[], Any]], Awaitable[Any]],
+) -> T:
+    """:func:`invoke` awaited on the running event loop (see ``ApiClient._call_api_async``).
+
+    Args:
+        run_blocking: Runs a callable in a thread, for the parts that block.
+    """
+    params = op.bind(args, kwargs)
+    body = params.get(op.body) if op.body is not None else None
+    result = await api_client._call_api_async(
+        run_blocking,
+        op.path,
+        op.method,
+        {name: params[name] for name in op._path_names},
+        _query(op, params),
+        op._headers if body is None else op._body_headers,
+        body,
+        op.returns,
+        True,
+        op._collection_formats,
+        params.get("_request_timeout"),
+    )
+    returned: T = _with_empty(op, result, True)
+    return returned
+
+
+def _query(op: Operation[Any], params: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    return [(wire, params[name]) for name, wire in op._query if params.get(name) is not None]
+
+
+def _with_empty(op: Operation[Any], result: Any, data_only: bool | None) -> Any:
+    """``result`` with the operation's empty value (``[]``, ``{}``) in place of no data."""
+    if op.empty is None:
         return result
     if data_only:
         return op.empty() if result is None else result

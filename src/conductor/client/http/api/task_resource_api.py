@@ -31,7 +31,8 @@ _BATCH_POLL: Operation[list[Task]] = Operation(
 _UPDATE_TASK: Operation[str] = Operation(
     "update_task", "POST", "/tasks", ("body",), body="body", returns="str", accept=TEXT,
 )  # fmt: skip
-_UPDATE_TASK_V2: Operation[Task | None] = Operation(
+# Public to the runtime, which also awaits it natively on an event loop.
+UPDATE_TASK_V2: Operation[Task | None] = Operation(
     "update_task_v2", "POST", "/tasks/update-v2", ("body",), body="body", returns="Task",
 )  # fmt: skip
 _UPDATE_TASK1: Operation[str | None] = Operation(
@@ -145,9 +146,9 @@ class TaskResourceApi(ResourceApi):
         Returns:
             The next task (already polled for ``body.worker_id``), or None (204).
         """
-        return self._call(_UPDATE_TASK_V2, (body,), kwargs)
+        return self._call(UPDATE_TASK_V2, (body,), kwargs)
 
-    update_task_v2_with_http_info = http_info(_UPDATE_TASK_V2)
+    update_task_v2_with_http_info = http_info(UPDATE_TASK_V2)
 
     def update_task1(
         self, body: dict[str, Any], workflow_id: str, task_ref_name: str, status: str, **kwargs: Any

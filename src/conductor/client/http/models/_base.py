@@ -36,11 +36,39 @@ def coerce_enum(enum_cls: type[_E], field: str, value: Any) -> _E | None:
         ) from None
 
 
+class Deferred:
+    """The JSON of a nested field, decoded into models the first time the field is read.
+
+    A polled task carries its workflow task and task definition, which most workers never
+    read; decoding them on demand makes every poll cheaper.
+
+    Args:
+        data: The field's JSON (already checked to be an object or an array).
+        type_string: The field's type string (``"WorkflowTask"``, ``"list[Task]"``...).
+    """
+
+    __slots__ = ("data", "type_string")
+
+    def __init__(self, data: Any, type_string: str) -> None:
+        self.data = data
+        self.type_string = type_string
+
+    def resolve(self) -> Any:
+        """The decoded value."""
+        # Imported here: the codec module imports the models.
+        from conductor.client.http._serialization import decode
+
+        return decode(self.data, self.type_string)
+
+
 def _field_property(name: str, allowed: frozenset[str] | None) -> property:
     private = "_" + name
 
     def getter(self: Model) -> Any:
-        return self.__dict__.get(private)
+        value = self.__dict__.get(private)
+        if type(value) is Deferred:
+            value = self.__dict__[private] = value.resolve()
+        return value
 
     def setter(self: Model, value: Any) -> None:
         if allowed is not None and value is not None:
@@ -141,7 +169,18 @@ class Model:
         return self.to_str()
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.__dict__ == other.__dict__
+        return (
+            isinstance(other, Model)
+            and type(self) is type(other)
+            and self._settled() == other._settled()
+        )
+
+    def _settled(self) -> dict[str, Any]:
+        """The state, with deferred nested fields decoded."""
+        state = self.__dict__
+        for key in [key for key, value in state.items() if type(value) is Deferred]:
+            state[key] = state[key].resolve()
+        return state
 
     def __ne__(self, other: object) -> bool:
         return not self == other
