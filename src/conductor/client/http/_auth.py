@@ -69,17 +69,27 @@ class TokenAuth:
     def _after_fork(self) -> None:
         self._lock = threading.Lock()  # it may have been held by a thread at fork time
 
-    def send(self, headers: dict[str, str], send: Callable[[], RESTResponse]) -> RESTResponse:
+    def send(
+        self,
+        headers: dict[str, str],
+        send: Callable[[], RESTResponse],
+        rejected: AuthorizationException | None = None,
+    ) -> RESTResponse:
         """Call ``send()`` with the token in ``headers``; once more with a fresh one if rejected.
+
+        ``rejected`` is the refusal of an attempt already made with ``headers`` (by the
+        event-loop path): it is handled as if ``send()`` had just raised it.
 
         Raises:
             AuthorizationException: Refused, and no fresh token helped (``detail`` says
                 when no credentials are configured).
         """
-        token = self._current()
-        if token is not None:
+        token = self._current() if rejected is None else headers.get(AUTH_HEADER)
+        if token is not None and rejected is None:
             headers[AUTH_HEADER] = token
         try:
+            if rejected is not None:
+                raise rejected
             return send()
         except AuthorizationException as exc:
             if token is None or exc.error_code not in _REFRESH_ERRORS:

@@ -384,8 +384,8 @@ class _ModelCodec:
             value = state.get(private) if private is not None else getattr(obj, name)
             if value is None:
                 continue
-            if type(value) is Deferred:  # never read: its JSON is still what it was
-                result[key] = value.data
+            if type(value) is Deferred:  # never read: its JSON is still what it was (copied)
+                result[key] = sanitize(value.data)
                 continue
             result[key] = value if type(value) in _PASS_THROUGH else sanitize(value)
         return result

@@ -19,6 +19,7 @@ forked child (the owner builds a new one there).
 from __future__ import annotations
 
 import collections
+import logging
 import select
 import socket
 import threading
@@ -42,6 +43,8 @@ try:  # urllib3 2.x reports name resolution failures apart from refused connecti
 except ImportError:  # pragma: no cover - urllib3 1.26
     NameResolutionError = None  # type: ignore[assignment,misc]
 
+
+logger = logging.getLogger(__name__)
 
 MAX_HEAD_BYTES = 65536
 """Largest response head (status line and headers) accepted, as ``http.client`` allows."""
@@ -233,6 +236,7 @@ class OriginPool:
                 return None
             if not _dropped(sock):
                 return sock
+            logger.debug("An idle connection to %s was closed by the server", self.host_header)
             sock.close()
 
     def give_back(self, sock: socket.socket) -> None:
@@ -259,6 +263,7 @@ class OriginPool:
                 f"Failed to establish a new connection to {where}: {exc}",
             ) from exc
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        logger.debug("Opened a connection to %s (%d idle in the pool)", where, len(self._idle))
         return sock
 
 

@@ -69,12 +69,7 @@ async def _exchange(
     run_blocking: Callable[[Callable[[], Any]], Awaitable[Any]] | None,
 ) -> WireResponse:
     loop = asyncio.get_running_loop()
-    sock = pool.take_idle()
-    if sock is None:
-        connect = functools.partial(pool.connect, timeout[0])
-        sock = await (
-            run_blocking(connect) if run_blocking else loop.run_in_executor(None, connect)
-        )
+    sock = pool.take_idle() or await _connect(loop, pool, timeout[0], run_blocking)
     parser = Parser(method)
     reusable = False
     try:
@@ -92,6 +87,30 @@ async def _exchange(
             pool.give_back(sock)
         else:
             sock.close()
+
+
+async def _connect(
+    loop: asyncio.AbstractEventLoop,
+    pool: OriginPool,
+    timeout_s: float,
+    run_blocking: Callable[[Callable[[], Any]], Awaitable[Any]] | None,
+) -> socket.socket:
+    """A new connection, opened in a thread; closed if the caller is cancelled meanwhile."""
+    connect = functools.partial(pool.connect, timeout_s)
+    opening = asyncio.ensure_future(
+        run_blocking(connect) if run_blocking else loop.run_in_executor(None, connect)
+    )
+    try:
+        sock: socket.socket = await asyncio.shield(opening)
+    except asyncio.CancelledError:
+        opening.add_done_callback(_close_opened)
+        raise
+    return sock
+
+
+def _close_opened(opening: asyncio.Future[socket.socket]) -> None:
+    if not opening.cancelled() and opening.exception() is None:
+        opening.result().close()
 
 
 class _Exchange:

@@ -224,7 +224,7 @@ class ApiClient:
         thread): opening a connection, fetching or refreshing the token, and, as the plain
         call, HTTPS, proxies and a ``call_api`` replaced by a test double.
         """
-        if "call_api" in vars(self) or type(self).call_api is not ApiClient.call_api:
+        if "call_api" in vars(self) or type(self).call_api is not _STOCK_CALL_API:
             return await run_blocking(
                 lambda: self.call_api(
                     resource_path,
@@ -251,6 +251,7 @@ class ApiClient:
             collection_formats,
         )
         token = self._auth.ready_token() if request.path != TOKEN_PATH else None
+        rejected: AuthorizationException | None = None
         if token is not False:
             if token:
                 request.headers[AUTH_HEADER] = token
@@ -263,11 +264,12 @@ class ApiClient:
                     request.payload,
                     _request_timeout,
                 )
-            except AuthorizationException:
-                response = None  # the plain call refreshes the token and tries again
+            except AuthorizationException as exc:
+                response = None  # the plain call takes it from here: refresh, send again
+                rejected = exc
             if response is not None:
                 return self._result(response, response_type, True, _return_http_data_only)
-        response = await run_blocking(lambda: self._send(request, _request_timeout))
+        response = await run_blocking(lambda: self._send(request, _request_timeout, rejected))
         return self._result(response, response_type, True, _return_http_data_only)
 
     def _build(
@@ -320,7 +322,13 @@ class ApiClient:
             return data
         return data, response.status, response.getheaders()
 
-    def _send(self, request: _Request, timeout: Timeout | None) -> RESTResponse:
+    def _send(
+        self,
+        request: _Request,
+        timeout: Timeout | None,
+        rejected: AuthorizationException | None = None,
+    ) -> RESTResponse:
+        """Send ``request`` with the auth token; ``rejected``: its refusal of a first attempt."""
         url = self.configuration.host + request.path
 
         def send() -> RESTResponse:
@@ -336,7 +344,7 @@ class ApiClient:
 
         if request.path == TOKEN_PATH:
             return send()  # the token request itself carries no token
-        return self._auth.send(request.headers, send)
+        return self._auth.send(request.headers, send, rejected)
 
     # -- serialisation ------------------------------------------------------------------
 
@@ -508,6 +516,10 @@ class AsyncResult:
         if self._error is not None:
             raise self._error
         return self._result
+
+
+# As defined here: a test double patched onto the class later is told apart from it.
+_STOCK_CALL_API = ApiClient.call_api
 
 
 # -- helpers for call_api -------------------------------------------------------------------
