@@ -39,3 +39,19 @@ def test_quick_run_prints_a_table_of_numbers(tmp_path: Path) -> None:
         assert re.search(rf"\s{NUMBER}( [✓✗])?\s*$", row), row
     assert raw.exists()
     assert '"metric": "tasks/s"' in raw.read_text()
+
+
+@pytest.mark.integration
+def test_io_ceiling_prints_the_rate_of_both_minimal_clients() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "io_ceiling.py"), "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=100,
+        cwd=ROOT,
+    )
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    for client in ("threads", "asyncio"):
+        line = next(line for line in completed.stdout.splitlines() if client in line)
+        assert re.search(rf"{client}:\s+{NUMBER} tasks/s", line), line
