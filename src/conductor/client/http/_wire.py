@@ -210,7 +210,7 @@ class OriginPool:
             try:
                 sock.sendall(request)
                 parser = Parser(method)
-                response = parser.parse()
+                response = None
                 while response is None:
                     parser.feed(sock.recv(RECV_BYTES))
                     response = parser.parse()
@@ -240,12 +240,14 @@ class OriginPool:
             sock.close()
 
     def give_back(self, sock: socket.socket) -> None:
+        """Keep a connection that finished a response cleanly (closed if the pool is full)."""
         if self._closed or len(self._idle) >= self._maxsize:
             sock.close()
         else:
             self._idle.append(sock)
 
     def connect(self, timeout_s: float) -> socket.socket:
+        """A new connection; failures raised as urllib3's connection errors."""
         where = f"{self.host}:{self.port}"
         try:
             sock = socket.create_connection((self.host, self.port), timeout=timeout_s)
