@@ -1,8 +1,9 @@
 """Running an ``async def`` worker's tasks as coroutines on one event loop thread.
 
 Each busy slot is one asyncio task running a chain (execute, post, next task from update-v2...).
-Results are posted with update-v2 on the loop itself, waiting for the server without a thread;
-what needs blocking I/O (a token fetch, HTTPS, a proxy) runs on a small thread pool. Retry
+Results are posted with update-v2 on the loop itself, waiting for the server without a thread,
+as many at once as the server's round trip calls for (see ``_post_limit``); what needs
+blocking I/O (a token fetch, HTTPS, a proxy) runs on a small thread pool. Retry
 pauses are ``asyncio.sleep`` so they hold no thread. An execution time limit cancels the
 coroutine.
 """
@@ -16,6 +17,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Callable, TypeVar
 
+from conductor.client.automator._post_limit import PostLimit
 from conductor.client.automator._runner_update import Delivery
 from conductor.client.worker._execution import Execution, run_task_async
 
@@ -54,6 +56,7 @@ class AsyncExecutor:
             thread_name_prefix=f"{name}-post",
         )
         self._chains: set[asyncio.Task[None]] = set()
+        self._limit = PostLimit(core.slots.size)
 
     def start(self, task: Task, busy: int) -> None:
         """Run ``task``'s chain in a slot already taken (called from the poll thread)."""
@@ -134,17 +137,33 @@ class AsyncExecutor:
         sender = self._core.sender
         task_type = self._core.task_type(task)
         try:
-            return await sender.post_async(result, task_type, self._run_blocking)
+            return await self._post_once(result, task_type)
         except Exception as exc:
             delivery = Delivery(result, task_type, sender.deadline_s)
             delay = sender.retry_delay(delivery, exc)
         while delay is not None:
             await self._pause(delay)
             try:
-                return await sender.post_async(result, task_type, self._run_blocking)
+                return await self._post_once(result, task_type)
             except Exception as exc:
                 delay = sender.retry_delay(delivery, exc)
         return None
+
+    async def _post_once(self, result: TaskResult, task_type: str) -> Task | None:
+        """One attempt, within the post limit; once stopping, everything is posted at once."""
+        sender = self._core.sender
+        if self._core.stop.requested:
+            return await sender.post_async(result, task_type, self._run_blocking)
+        limit = self._limit
+        await limit.acquire()
+        started = time.perf_counter()
+        round_trip: float | None = None  # only delivered results inform the limit
+        try:
+            task = await sender.post_async(result, task_type, self._run_blocking)
+            round_trip = time.perf_counter() - started
+            return task
+        finally:
+            limit.release(round_trip)
 
     def _run_blocking(self, function: Callable[[], T]) -> asyncio.Future[T]:
         """Run ``function`` on a posting thread (token fetches, HTTPS, proxies)."""
