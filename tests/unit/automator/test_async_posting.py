@@ -8,7 +8,6 @@ opened (it returns a socket) or a whole post handed to a thread.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import gc
 import socket
 import sys
@@ -42,6 +41,7 @@ from conductor.client.http.models import Task, TaskResult
 from conductor.client.http.rest import ApiException
 from conductor.client.testing.server import InMemoryConductorServer
 from conductor.client.worker.worker import Worker
+from run_blocking import Blocking
 
 __all__ = ["quick_backoff"]
 
@@ -52,39 +52,6 @@ SHORT_POLL_MS = 200
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-class Blocking:
-    """A ``run_blocking`` on its own threads; ``kinds`` records ``connect``/``call``/``error``."""
-
-    def __init__(self) -> None:
-        self.kinds: list[str] = []
-        self._lock = threading.Lock()
-        self._pool = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="test-blocking")
-
-    def __call__(self, function: Callable[[], T]) -> asyncio.Future[T]:
-        def recorded() -> T:
-            try:
-                result = function()
-            except BaseException:
-                self._record("error")
-                raise
-            self._record("connect" if isinstance(result, socket.socket) else "call")
-            return result
-
-        return asyncio.get_running_loop().run_in_executor(self._pool, recorded)
-
-    def _record(self, kind: str) -> None:
-        with self._lock:
-            self.kinds.append(kind)
-
-    @property
-    def calls(self) -> int:
-        """Whole posts handed to a thread."""
-        return self.kinds.count("call")
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True)
 
 
 class FakeMetrics:
