@@ -172,15 +172,10 @@ class OriginPool:
                 retries = retries.increment(method, url, error=exc)
                 retries.sleep()
                 continue
-            has_retry_after = "Retry-After" in response.headers
-            if not retries.is_retry(method, response.status, has_retry_after):
+            following = retry_for_status(retries, method, url, response)
+            if following is None:
                 return response
-            try:
-                retries = retries.increment(method, url, response=response)  # type: ignore[arg-type]
-            except MaxRetryError:
-                if retries.raise_on_status:
-                    raise
-                return response
+            retries = following
             retries.sleep(response)  # type: ignore[arg-type]
 
     def encode(
@@ -267,6 +262,22 @@ class OriginPool:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         logger.debug("Opened a connection to %s (%d idle in the pool)", where, len(self._idle))
         return sock
+
+
+def retry_for_status(retries: Retry, method: str, url: str, response: WireResponse) -> Retry | None:
+    """The ``Retry`` for another attempt when ``response``'s status calls for one, else None.
+
+    Raises:
+        MaxRetryError: Out of retries, and ``retries`` raises on status.
+    """
+    if not retries.is_retry(method, response.status, "Retry-After" in response.headers):
+        return None
+    try:
+        return retries.increment(method, url, response=response)  # type: ignore[arg-type]
+    except MaxRetryError:
+        if retries.raise_on_status:
+            raise
+        return None  # out of retries: the last response is the answer
 
 
 class _NeedMore(Exception):

@@ -14,9 +14,15 @@ import functools
 import socket
 from typing import TYPE_CHECKING, Any, Callable
 
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, ProtocolError, ReadTimeoutError
+from urllib3.exceptions import ConnectTimeoutError, ProtocolError, ReadTimeoutError
 
-from conductor.client.http._wire import RECV_BYTES, OriginPool, Parser, WireResponse
+from conductor.client.http._wire import (
+    RECV_BYTES,
+    OriginPool,
+    Parser,
+    WireResponse,
+    retry_for_status,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
@@ -48,15 +54,10 @@ async def aurlopen(
             retries = retries.increment(method, url, error=exc)
             await asyncio.sleep(retries.get_backoff_time())
             continue
-        has_retry_after = "Retry-After" in response.headers
-        if not retries.is_retry(method, response.status, has_retry_after):
+        following = retry_for_status(retries, method, url, response)
+        if following is None:
             return response
-        try:
-            retries = retries.increment(method, url, response=response)  # type: ignore[arg-type]
-        except MaxRetryError:
-            if retries.raise_on_status:
-                raise
-            return response
+        retries = following
         await asyncio.sleep(retries.get_backoff_time())
 
 
