@@ -180,3 +180,20 @@ def test_a_cancelled_wait_gives_its_permit_on(granted_first: bool) -> None:
         return limit.in_flight, first.cancelled()
 
     assert run(scenario()) == (1, True)
+
+
+def test_once_lifted_every_waiting_post_goes_at_the_next_release() -> None:
+    stopping = [False]
+
+    async def scenario() -> tuple[int, int]:
+        limit = PostLimit(10, lifted=lambda: stopping[0])
+        await limit.acquire()
+        await limit.acquire()
+        waiting = await _waiting(limit, 5)
+        stopping[0] = True
+        limit.release(None)  # one post ends: everyone waiting goes
+        await asyncio.wait_for(asyncio.gather(*waiting), 5)
+        await asyncio.wait_for(limit.acquire(), 5)  # and a new post goes at once
+        return limit.limit, limit.in_flight
+
+    assert run(scenario()) == (2, 7)

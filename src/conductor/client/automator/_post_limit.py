@@ -9,6 +9,8 @@ post that took several times longer (requests queue at the server). Against a re
 round trips are long but steady, so the limit grows until every slot can post at once.
 The limit starts at two and doubles at most once per round trip, as TCP's slow start does.
 Only delivered results count: a failing or unreachable server leaves the limit where it is.
+Once the runner stops, every result waiting for a permit is let through: the drain must not
+wait on the pacing.
 """
 
 from __future__ import annotations
@@ -38,12 +40,18 @@ class PostLimit:
     Args:
         maximum: The most posts at once (the worker's slots).
         initial: Where the limit starts.
+        lifted: True once every post may go at once (the runner is stopping).
         clock: Seconds, monotonic (the windows of the fastest round trip).
     """
 
     def __init__(
-        self, maximum: int, initial: int = 2, clock: Callable[[], float] = time.monotonic
+        self,
+        maximum: int,
+        initial: int = 2,
+        lifted: Callable[[], bool] = lambda: False,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self._lifted = lifted
         self._clock = clock
         self.maximum = max(1, maximum)
         self.limit = min(self.maximum, max(1, initial))
@@ -55,7 +63,7 @@ class PostLimit:
 
     async def acquire(self) -> None:
         """Wait for a permit (in arrival order)."""
-        if self.in_flight < self.limit and not self._waiters:
+        if not self._waiters and (self.in_flight < self.limit or self._lifted()):
             self.in_flight += 1
             return
         waiter = asyncio.get_running_loop().create_future()
@@ -92,7 +100,7 @@ class PostLimit:
             self.limit = min(self.maximum, self.limit + 1)
 
     def _grant(self) -> None:
-        while self._waiters and self.in_flight < self.limit:
+        while self._waiters and (self.in_flight < self.limit or self._lifted()):
             waiter = self._waiters.popleft()
             if not waiter.done():
                 self.in_flight += 1

@@ -56,7 +56,7 @@ class AsyncExecutor:
             thread_name_prefix=f"{name}-post",
         )
         self._chains: set[asyncio.Task[None]] = set()
-        self._limit = PostLimit(core.slots.size)
+        self._limit = PostLimit(core.slots.size, lifted=lambda: core.stop.requested)
 
     def start(self, task: Task, busy: int) -> None:
         """Run ``task``'s chain in a slot already taken (called from the poll thread)."""
@@ -150,10 +150,8 @@ class AsyncExecutor:
         return None
 
     async def _post_once(self, result: TaskResult, task_type: str) -> Task | None:
-        """One attempt, within the post limit; once stopping, everything is posted at once."""
+        """One attempt, within the post limit (lifted once the runner stops)."""
         sender = self._core.sender
-        if self._core.stop.requested:
-            return await sender.post_async(result, task_type, self._run_blocking)
         limit = self._limit
         await limit.acquire()
         started = time.perf_counter()
