@@ -8,12 +8,9 @@ opened (it returns a socket) or a whole post handed to a thread.
 from __future__ import annotations
 
 import asyncio
-import gc
 import socket
-import sys
 import threading
-import warnings
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from typing import Any, Callable, TypeVar, cast
 from unittest import mock
 
@@ -41,7 +38,7 @@ from conductor.client.http.models import Task, TaskResult
 from conductor.client.http.rest import ApiException
 from conductor.client.testing.server import InMemoryConductorServer
 from conductor.client.worker.worker import Worker
-from run_blocking import Blocking
+from loop_support import Blocking, run
 
 __all__ = ["quick_backoff"]
 
@@ -66,37 +63,6 @@ class FakeMetrics:
 
     def increment_task_update_error(self, task_type: str, exception: Any) -> None:
         self.update_errors.append((task_type, exception))
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run ``coroutine`` on a fresh loop; fail on loop errors, unclosed sockets, unraisables."""
-    loop_errors: list[dict[str, Any]] = []
-    unraisable: list[Any] = []
-    previous_hook = sys.unraisablehook
-    sys.unraisablehook = unraisable.append
-    loop = asyncio.new_event_loop()
-    loop.set_exception_handler(lambda _loop, context: loop_errors.append(context))
-    error: BaseException | None = None
-    result: Any = None
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                result = loop.run_until_complete(coroutine)
-            except BaseException as exc:
-                error = exc
-            finally:
-                loop.close()
-            gc.collect()
-    finally:
-        sys.unraisablehook = previous_hook
-    assert loop_errors == []
-    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
-    assert unraisable == []
-    if error is not None:
-        raise error
-    returned: T = result
-    return returned
 
 
 class Posting:

@@ -8,14 +8,11 @@ connection being opened (it returns a socket) or a whole call handed over to a t
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
-import sys
 import threading
 import time
 import uuid
-import warnings
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from typing import Any, Callable, TypeVar
 from unittest import mock
 
@@ -35,7 +32,7 @@ from conductor.client.http.api_client import ApiClient
 from conductor.client.http.models import Task, TaskDef, TaskResult, WorkflowTask
 from conductor.client.http.rest import ApiException, RESTClientObject
 from conductor.client.testing.server import InMemoryConductorServer
-from run_blocking import Blocking
+from loop_support import Blocking, run
 
 T = TypeVar("T")
 
@@ -77,43 +74,6 @@ class Refusing:
 
 class Sentinel(Exception):
     """Raised by :class:`Refusing`."""
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run ``coroutine`` on a fresh event loop, then check that nothing leaked.
-
-    Fails on anything the loop reported (e.g. a future's exception never retrieved), on
-    ResourceWarnings (unclosed sockets) and on unraisable exceptions, after collecting garbage.
-    The coroutine's own exception is re-raised after those checks.
-    """
-    loop_errors: list[dict[str, Any]] = []
-    unraisable: list[Any] = []
-    previous_hook = sys.unraisablehook
-    sys.unraisablehook = unraisable.append
-    loop = asyncio.new_event_loop()
-    loop.set_exception_handler(lambda _loop, context: loop_errors.append(context))
-    error: BaseException | None = None
-    result: Any = None
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                result = loop.run_until_complete(coroutine)
-            except BaseException as exc:
-                error = exc
-            finally:
-                loop.run_until_complete(loop.shutdown_asyncgens())
-                loop.close()
-            gc.collect()
-    finally:
-        sys.unraisablehook = previous_hook
-    assert loop_errors == []
-    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
-    assert unraisable == []
-    if error is not None:
-        raise error
-    returned: T = result
-    return returned
 
 
 def update_v2(
