@@ -8,6 +8,7 @@ of ``_wire`` (with the session's retries), everything else through the mounted a
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.util.retry import Retry
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Mapping, Sequence
+    from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 
     from conductor.client.configuration.configuration import Configuration
     from conductor.client.http._wire import WirePools, WireResponse
@@ -147,15 +148,10 @@ def send_direct(
     route = _wire_route(session, url)
     if route is not None:
         origin, target = route
-        try:
+        with _requests_errors():
             return pools.pool(origin).urlopen(
                 method, url, target, headers, data, _pair(timeout), adapter.max_retries
             )
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            error = _as_requests_error(exc)
-            if error is exc:
-                raise
-            raise error from exc
     prepared = requests.PreparedRequest()
     prepared.method = method
     prepared.url = url
@@ -201,7 +197,7 @@ async def send_direct_async(
     # Imported here: only processes with async workers need the event-loop transport.
     from conductor.client.http._wire_async import aurlopen
 
-    try:
+    with _requests_errors():
         return await aurlopen(
             pools.pool(origin),
             method,
@@ -213,11 +209,6 @@ async def send_direct_async(
             adapter.max_retries,
             run_blocking,
         )
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
-        error = _as_requests_error(exc)
-        if error is exc:
-            raise
-        raise error from exc
 
 
 def _replaced(session: requests.Session, adapter: HTTPAdapter) -> bool:
@@ -276,6 +267,18 @@ def _split_plain_http(url: str) -> tuple[str, str] | None:
         return None
     target = url[end:].split("#", 1)[0]
     return origin, target if target.startswith("/") else "/" + target
+
+
+@contextlib.contextmanager
+def _requests_errors() -> Iterator[None]:
+    """Raise urllib3 and socket failures as the exceptions requests raises for them."""
+    try:
+        yield
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        error = _as_requests_error(exc)
+        if error is exc:
+            raise
+        raise error from exc
 
 
 def _as_requests_error(exc: BaseException) -> BaseException:

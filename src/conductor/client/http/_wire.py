@@ -217,10 +217,7 @@ class OriginPool:
             reusable = parser.reusable
             return response
         finally:
-            if reusable:
-                self.give_back(sock)
-            else:
-                sock.close()
+            self.release(sock, reusable=reusable)
 
     def take_idle(self) -> socket.socket | None:
         """An idle connection the server has not closed meanwhile, if any."""
@@ -234,9 +231,10 @@ class OriginPool:
             logger.debug("An idle connection to %s was closed by the server", self.host_header)
             sock.close()
 
-    def give_back(self, sock: socket.socket) -> None:
-        """Keep a connection that finished a response cleanly (closed if the pool is full)."""
-        if self._closed or len(self._idle) >= self._maxsize:
+    def release(self, sock: socket.socket, reusable: bool) -> None:
+        """Keep a connection that can serve another request (unless the pool is full or
+        closed); close any other."""
+        if not reusable or self._closed or len(self._idle) >= self._maxsize:
             sock.close()
         else:
             self._idle.append(sock)

@@ -84,10 +84,7 @@ async def _exchange(
         reusable = parser.reusable
         return response
     finally:
-        if reusable:
-            pool.give_back(sock)
-        else:
-            sock.close()
+        pool.release(sock, reusable=reusable)
 
 
 async def _connect(
