@@ -2,10 +2,9 @@
 
 Each busy slot is one asyncio task running a chain (execute, post, next task from update-v2...).
 Results are posted with update-v2 on the loop itself, waiting for the server without a thread,
-as many at once as the server's round trip calls for (see ``_post_limit``); what needs
-blocking I/O (a token fetch, HTTPS, a proxy) runs on a small thread pool. Retry
-pauses are ``asyncio.sleep`` so they hold no thread. An execution time limit cancels the
-coroutine.
+as many at once as the server's round trip calls for (see ``_post_limit``); what needs blocking
+I/O (a token fetch, HTTPS, a proxy) runs on a small thread pool. Retry pauses are
+``asyncio.sleep`` so they hold no thread. An execution time limit cancels the coroutine.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING, Any, Callable
 
 from conductor.client.automator._backoff import Backoff
+from conductor.client.http._overrides import replaced
 from conductor.client.http.api._operation import invoke_async
 from conductor.client.http.api.task_resource_api import UPDATE_TASK_V2, TaskResourceApi
 from conductor.client.http.rest import ApiException
@@ -115,8 +116,7 @@ class UpdateSender:
         if (
             not self.use_v2
             or self._stop.requested
-            or "update_task_v2" in vars(client)
-            or type(client).update_task_v2 is not _STOCK_UPDATE_TASK_V2
+            or replaced(client, "update_task_v2", _STOCK_UPDATE_TASK_V2)
         ):
             task: Task | None = await run_blocking(lambda: self.post(result, task_type))
             return task

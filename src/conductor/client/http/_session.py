@@ -20,6 +20,8 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.util.retry import Retry
 
+from conductor.client.http._overrides import replaced
+
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 
@@ -216,10 +218,8 @@ def _replaced(session: requests.Session, adapter: HTTPAdapter) -> bool:
     return (
         _STOCK_SEND is None
         or _STOCK_REQUEST is None
-        or type(adapter).send is not _STOCK_SEND
-        or type(session).request is not _STOCK_REQUEST
-        or "request" in vars(session)
-        or "send" in vars(adapter)
+        or replaced(adapter, "send", _STOCK_SEND)
+        or replaced(session, "request", _STOCK_REQUEST)
     )
 
 

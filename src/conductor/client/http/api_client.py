@@ -21,6 +21,7 @@ from conductor.client import __version__
 from conductor.client.configuration.configuration import Configuration
 from conductor.client.http import _serialization
 from conductor.client.http._auth import AUTH_HEADER, TOKEN_PATH, TokenAuth
+from conductor.client.http._overrides import replaced
 from conductor.client.http._serialization import sanitize
 from conductor.client.http.rest import AuthorizationException, RESTClientObject, RESTResponse
 
@@ -224,7 +225,7 @@ class ApiClient:
         thread): opening a connection, fetching or refreshing the token, and, as the plain
         call, HTTPS, proxies and a ``call_api`` replaced by a test double.
         """
-        if "call_api" in vars(self) or type(self).call_api is not _STOCK_CALL_API:
+        if replaced(self, "call_api", _STOCK_CALL_API):
             return await run_blocking(
                 lambda: self.call_api(
                     resource_path,

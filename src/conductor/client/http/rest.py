@@ -20,6 +20,7 @@ import urllib3
 from requests.utils import get_encoding_from_headers
 
 from conductor.client.http._fork import reset_after_fork
+from conductor.client.http._overrides import replaced
 from conductor.client.http._session import (
     IDEMPOTENT_METHODS,
     RETRY_STATUSES,
@@ -358,7 +359,7 @@ class RESTClientObject:
         having sent nothing, when the request needs a thread (HTTPS, a proxy, a session given
         by the caller, or a replaced ``request``).
         """
-        if self._given is not None or _request_replaced(self):
+        if self._given is not None or replaced(self, "request", _STOCK_REQUEST):
             return None
         session = self.connection  # built here on first use: no I/O
         pools = self._pools
@@ -445,11 +446,6 @@ _STOCK_REQUEST = RESTClientObject.request
 
 
 # -- bodies and errors --------------------------------------------------------------------
-
-
-def _request_replaced(client: RESTClientObject) -> bool:
-    """Whether ``client.request`` is not this module's (a subclass's, or a test double)."""
-    return "request" in vars(client) or type(client).request is not _STOCK_REQUEST
 
 
 def _transport_failure(method: str, url: str, exc: BaseException, timeout: Timeout) -> ApiException:
